@@ -1,0 +1,50 @@
+import type { KindSpec } from "./kinds.js";
+
+/**
+ * The one Redis key layout. Every key of a kind carries the hash tag `{<kind id>}` so all
+ * of a kind's keys live in one Redis Cluster slot and MULTI/Lua over them is legal.
+ *
+ * | key                         | type   | written by           | content |
+ * |-----------------------------|--------|----------------------|---------|
+ * | events                      | stream | streamer, verifier   | the kind's input log, capped (MAXLEN ~). Entry fields: see `EventEntry` |
+ * | verified                    | hash   | verifier / streamer  | objectKey -> object JSON of the last full LIST, swapped in by RENAME |
+ * | verified-meta               | hash   | verifier / streamer  | `SnapshotMeta` of `verified` |
+ * | verified-staging:<token>    | hash   | verifier / streamer  | a snapshot being written; renamed onto `verified` when complete |
+ * | state                       | hash   | aggregator           | objectKey -> object JSON: the served state |
+ * | tombstones                  | hash   | aggregator           | objectKey -> `Tombstone` JSON |
+ * | state-meta                  | hash   | aggregator           | `StateMeta` |
+ * | changes                     | stream | aggregator           | the change feed API replicas follow. Entry fields: see `ChangeEntry` |
+ * | verifications               | stream | aggregator           | one `VerificationEntry` per merged snapshot (drift), capped |
+ * | watch                       | hash   | streamer             | `WatchHealth` |
+ */
+export interface KindKeys {
+  readonly events: string;
+  readonly verified: string;
+  readonly verifiedMeta: string;
+  readonly state: string;
+  readonly tombstones: string;
+  readonly stateMeta: string;
+  readonly changes: string;
+  readonly verifications: string;
+  readonly watch: string;
+  /** A fresh staging key for a snapshot being written. */
+  verifiedStaging(token: string): string;
+}
+
+export const KEY_PREFIX = "krm";
+
+export function kindKeys(kind: Pick<KindSpec, "id">, prefix = KEY_PREFIX): KindKeys {
+  const base = `${prefix}:{${kind.id}}`;
+  return {
+    events: `${base}:events`,
+    verified: `${base}:verified`,
+    verifiedMeta: `${base}:verified-meta`,
+    state: `${base}:state`,
+    tombstones: `${base}:tombstones`,
+    stateMeta: `${base}:state-meta`,
+    changes: `${base}:changes`,
+    verifications: `${base}:verifications`,
+    watch: `${base}:watch`,
+    verifiedStaging: (token: string) => `${base}:verified-staging:${token}`,
+  };
+}

@@ -1,0 +1,9 @@
+/**
+ * What every part's `start…` function returns. `stop` ends the part gracefully: it stops
+ * taking new work, finishes or abandons in-flight work without leaving Redis half-written,
+ * closes connections it opened, and resolves once done. Calling it twice is harmless.
+ */
+export interface RunningPart {
+  readonly name: string;
+  stop(): Promise<void>;
+}
