@@ -1,0 +1,86 @@
+import { Redis, Cluster } from "ioredis";
+
+/** A Redis connection: standalone/Sentinel (`Redis`) or Redis Cluster (`Cluster`). */
+export type RedisConnection = Redis | Cluster;
+
+export class RedisUrlError extends Error {
+  override readonly name = "RedisUrlError";
+}
+
+/**
+ * Opens a connection described by a URL:
+ * - `redis://[user:pass@]host:port[/db]` and `rediss://` (TLS): a standalone server;
+ * - `redis-sentinel://[user:pass@]host1:port1,host2:port2/<master-name>[?db=N]`: Sentinel;
+ * - `redis-cluster://[user:pass@]host1:port1,host2:port2`: Redis Cluster.
+ * krm's keys carry a per-kind hash tag, so MULTI over one kind's keys is legal in Cluster.
+ *
+ * Connections retry forever with a capped backoff and queue commands while down, so a
+ * Redis restart pauses the parts instead of crashing them. Each part opens its own
+ * connection per blocking reader (XREAD BLOCK occupies a connection).
+ */
+export function createRedis(url: string, connectionName = "krm"): RedisConnection {
+  const parsed = parseUrl(url);
+  const retryStrategy = (attempt: number): number => Math.min(100 * 2 ** Math.min(attempt, 6), 2000);
+  const auth = {
+    ...(parsed.username !== "" ? { username: decodeURIComponent(parsed.username) } : {}),
+    ...(parsed.password !== "" ? { password: decodeURIComponent(parsed.password) } : {}),
+  };
+  switch (parsed.protocol) {
+    case "redis:":
+    case "rediss:":
+      return new Redis(url, { connectionName, retryStrategy, maxRetriesPerRequest: null });
+    case "redis-sentinel:": {
+      const name = parsed.pathname.replace(/^\//, "");
+      if (name === "") throw new RedisUrlError(`${url}: a Sentinel URL needs the master name as its path`);
+      const db = Number(parsed.searchParams.get("db") ?? "0");
+      return new Redis({
+        sentinels: hostsOf(parsed, url),
+        name,
+        db,
+        connectionName,
+        ...auth,
+        sentinelRetryStrategy: retryStrategy,
+        retryStrategy,
+        maxRetriesPerRequest: null,
+      });
+    }
+    case "redis-cluster:":
+      return new Cluster(hostsOf(parsed, url), {
+        clusterRetryStrategy: retryStrategy,
+        redisOptions: { connectionName, ...auth, maxRetriesPerRequest: null },
+      });
+    default:
+      throw new RedisUrlError(
+        `${url}: unsupported scheme; use redis://, rediss://, redis-sentinel:// or redis-cluster://`,
+      );
+  }
+}
+
+function parseUrl(url: string): URL {
+  try {
+    return new URL(url);
+  } catch {
+    throw new RedisUrlError(`${url}: not a URL (expected e.g. redis://127.0.0.1:6379)`);
+  }
+}
+
+/** URL only parses one host; the host list of a Sentinel or Cluster URL is taken from the raw text. */
+function hostsOf(parsed: URL, url: string): { host: string; port: number }[] {
+  const afterScheme = url.slice(parsed.protocol.length + 2);
+  const authority = afterScheme.split(/[/?]/)[0] ?? "";
+  const hostList = authority.includes("@") ? authority.slice(authority.lastIndexOf("@") + 1) : authority;
+  const hosts = hostList
+    .split(",")
+    .filter((h) => h !== "")
+    .map((h) => {
+      const colon = h.lastIndexOf(":");
+      const host = colon < 0 ? h : h.slice(0, colon);
+      const port = colon < 0 ? 26379 : Number(h.slice(colon + 1));
+      if (!Number.isInteger(port) || port <= 0 || port > 65535) {
+        throw new RedisUrlError(`${url}: bad port in "${h}"`);
+      }
+      return { host, port };
+    });
+  if (hosts.length === 0) throw new RedisUrlError(`${url}: no hosts`);
+  return hosts;
+}
