@@ -34,7 +34,7 @@ export function createRedis(url: string, connectionName = "krm"): RedisConnectio
       if (name === "") throw new RedisUrlError(`${url}: a Sentinel URL needs the master name as its path`);
       const db = Number(parsed.searchParams.get("db") ?? "0");
       return new Redis({
-        sentinels: hostsOf(parsed, url),
+        sentinels: hostsOf(parsed, url, 26379),
         name,
         db,
         connectionName,
@@ -45,7 +45,7 @@ export function createRedis(url: string, connectionName = "krm"): RedisConnectio
       });
     }
     case "redis-cluster:":
-      return new Cluster(hostsOf(parsed, url), {
+      return new Cluster(hostsOf(parsed, url, 6379), {
         clusterRetryStrategy: retryStrategy,
         redisOptions: { connectionName, ...auth, maxRetriesPerRequest: null },
       });
@@ -65,7 +65,7 @@ function parseUrl(url: string): URL {
 }
 
 /** URL only parses one host; the host list of a Sentinel or Cluster URL is taken from the raw text. */
-function hostsOf(parsed: URL, url: string): { host: string; port: number }[] {
+function hostsOf(parsed: URL, url: string, defaultPort: number): { host: string; port: number }[] {
   const afterScheme = url.slice(parsed.protocol.length + 2);
   const authority = afterScheme.split(/[/?]/)[0] ?? "";
   const hostList = authority.includes("@") ? authority.slice(authority.lastIndexOf("@") + 1) : authority;
@@ -75,7 +75,7 @@ function hostsOf(parsed: URL, url: string): { host: string; port: number }[] {
     .map((h) => {
       const colon = h.lastIndexOf(":");
       const host = colon < 0 ? h : h.slice(0, colon);
-      const port = colon < 0 ? 26379 : Number(h.slice(colon + 1));
+      const port = colon < 0 ? defaultPort : Number(h.slice(colon + 1));
       if (!Number.isInteger(port) || port <= 0 || port > 65535) {
         throw new RedisUrlError(`${url}: bad port in "${h}"`);
       }
