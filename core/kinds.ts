@@ -184,6 +184,7 @@ export function resolveKinds(names: readonly string[]): KindSpec[] {
 
 export function findBuiltinKind(name: string): KindSpec | undefined {
   return BUILTIN_KINDS.find(
-    (k) => k.id === name || k.resource === name || k.shortNames.includes(name) || k.kind.toLowerCase() === name,
+    (k) =>
+      k.id === name || k.resource === name || k.shortNames.includes(name) || k.kind.toLowerCase() === name,
   );
 }

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { apiConfig, influxConfig, kindConfig, kindsConfig, verifyIntervalMs } from "./config.js";
+import { parseFlags } from "./parse-flags.js";
+import { UsageError } from "./usage-error.js";
+
+const api = (...argv: string[]) => apiConfig(parseFlags("api", argv, {}).values);
+
+describe("config", () => {
+  it("defaults to the six built-in kinds", () => {
+    expect(kindsConfig(parseFlags("run", [], {}).values)).toHaveLength(6);
+  });
+
+  it("requires --kind for per-kind parts and rejects unknown kinds", () => {
+    expect(() => kindConfig(parseFlags("streamer", [], {}).values)).toThrow(/--kind is required/);
+    expect(() => kindConfig(parseFlags("streamer", ["--kind", "gizmos"], {}).values)).toThrow(
+      /unknown kind "gizmos"/,
+    );
+    expect(kindConfig(parseFlags("streamer", ["--kind", "deploy"], {}).values).id).toBe("deployments.apps");
+  });
+
+  it("parses the verify interval and rejects nonsense", () => {
+    expect(verifyIntervalMs(parseFlags("verifier", ["--verify-interval", "2m"], {}).values)).toBe(120_000);
+    expect(() => verifyIntervalMs(parseFlags("verifier", ["--verify-interval", "soon"], {}).values)).toThrow(
+      UsageError,
+    );
+    expect(() => verifyIntervalMs(parseFlags("verifier", ["--verify-interval", "10ms"], {}).values)).toThrow(
+      UsageError,
+    );
+  });
+
+  it("refuses auth=none on a non-loopback address unless forced", () => {
+    expect(() => api("--host", "0.0.0.0")).toThrow(/without authentication/);
+    expect(api("--host", "0.0.0.0", "--allow-insecure-no-auth").auth).toEqual({ mode: "none" });
+    expect(api("--host", "127.0.0.2").host).toBe("127.0.0.2");
+  });
+
+  it("validates auth modes and ports", () => {
+    expect(() => api("--auth", "token")).toThrow(/--tokens-file/);
+    expect(api("--auth", "token", "--tokens-file", "t.csv").auth).toEqual({
+      mode: "token",
+      tokensFile: "t.csv",
+    });
+    expect(() => api("--auth", "ldap")).toThrow(UsageError);
+    expect(() => api("--port", "70000")).toThrow(UsageError);
+    expect(() => api("--port", "-1")).toThrow(UsageError);
+  });
+
+  it("turns metrics off without an InfluxDB URL and validates it otherwise", () => {
+    expect(influxConfig(parseFlags("metrics", [], {}).values)).toBeUndefined();
+    expect(() => influxConfig(parseFlags("metrics", ["--influx-url", "not a url"], {}).values)).toThrow(
+      UsageError,
+    );
+    expect(
+      influxConfig(parseFlags("metrics", [], { INFLUX_URL: "http://127.0.0.1:8086" }).values),
+    ).toMatchObject({
+      api: "auto",
+      database: "krm",
+    });
+  });
+});

@@ -1,0 +1,173 @@
+import { DurationError, parseDurationMs } from "../core/duration.js";
+import { KindConfigError, resolveKinds, type KindSpec } from "../core/kinds.js";
+import type { FlagValues } from "./parse-flags.js";
+import { UsageError } from "./usage-error.js";
+
+/**
+ * Typed, validated settings, built once at startup from the parsed flags. Every check
+ * happens here so a bad value fails fast with a clear message instead of deep in a part.
+ */
+export interface CommonConfig {
+  readonly redisUrl: string;
+  readonly keyPrefix: string;
+  readonly logLevel: string;
+  readonly kubeconfig: string | undefined;
+}
+
+export type AuthConfig = { mode: "none" } | { mode: "token"; tokensFile: string } | { mode: "kubernetes" };
+
+export interface ApiConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly auth: AuthConfig;
+  readonly allowInsecureNoAuth: boolean;
+}
+
+export interface InfluxConfig {
+  readonly url: string;
+  readonly api: "v1" | "v2" | "auto";
+  readonly database: string;
+  readonly org?: string;
+  readonly bucket?: string;
+  readonly token?: string;
+  readonly username?: string;
+  readonly password?: string;
+}
+
+const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
+
+export function commonConfig(values: FlagValues): CommonConfig {
+  const logLevel = text(values, "log-level") ?? "info";
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new UsageError(`--log-level=${logLevel}: expected one of ${LOG_LEVELS.join(", ")}`);
+  }
+  const keyPrefix = text(values, "key-prefix") ?? "krm";
+  if (!/^[A-Za-z0-9_.-]+$/.test(keyPrefix)) {
+    throw new UsageError(`--key-prefix=${keyPrefix}: use letters, digits, '_', '.', '-'`);
+  }
+  return {
+    redisUrl: text(values, "redis-url") ?? "redis://127.0.0.1:6379",
+    keyPrefix,
+    logLevel,
+    kubeconfig: text(values, "kubeconfig"),
+  };
+}
+
+/** The kinds of a multi-kind command (`--kinds`). */
+export function kindsConfig(values: FlagValues): KindSpec[] {
+  return resolveKindList((text(values, "kinds") ?? "").split(","), "--kinds");
+}
+
+/** The single kind of a per-kind command (`--kind`, required). */
+export function kindConfig(values: FlagValues): KindSpec {
+  const name = text(values, "kind");
+  if (name === undefined) throw new UsageError("--kind is required (for example --kind pods)");
+  const [kind] = resolveKindList([name], "--kind");
+  if (kind === undefined) throw new UsageError("--kind is required (for example --kind pods)");
+  return kind;
+}
+
+function resolveKindList(names: string[], flag: string): KindSpec[] {
+  try {
+    return resolveKinds(names);
+  } catch (error) {
+    if (error instanceof KindConfigError) throw new UsageError(`${flag}: ${error.message}`);
+    throw error;
+  }
+}
+
+export function verifyIntervalMs(values: FlagValues): number {
+  const ms = duration(values, "verify-interval");
+  if (ms < 1000) throw new UsageError(`--verify-interval must be at least 1s`);
+  return ms;
+}
+
+export function pageSize(values: FlagValues): number {
+  return integer(values, "page-size", 1, 10_000);
+}
+
+export function healthPort(values: FlagValues): number {
+  return integer(values, "health-port", 0, 65_535);
+}
+
+export function apiConfig(values: FlagValues): ApiConfig {
+  const host = text(values, "host") ?? "127.0.0.1";
+  const port = integer(values, "port", 0, 65_535);
+  const mode = text(values, "auth") ?? "none";
+  const allowInsecureNoAuth = values["allow-insecure-no-auth"] === true;
+  switch (mode) {
+    case "none":
+      if (!isLoopback(host) && !allowInsecureNoAuth) {
+        throw new UsageError(
+          `--auth=none would expose the cache without authentication on ${host}; bind to 127.0.0.1, choose --auth=token or --auth=kubernetes, or pass --allow-insecure-no-auth`,
+        );
+      }
+      return { host, port, auth: { mode }, allowInsecureNoAuth };
+    case "token": {
+      const tokensFile = text(values, "tokens-file");
+      if (tokensFile === undefined) throw new UsageError("--auth=token needs --tokens-file");
+      return { host, port, auth: { mode, tokensFile }, allowInsecureNoAuth };
+    }
+    case "kubernetes":
+      return { host, port, auth: { mode }, allowInsecureNoAuth };
+    default:
+      throw new UsageError(`--auth=${mode}: expected none, token or kubernetes`);
+  }
+}
+
+/** InfluxDB settings, or undefined when --influx-url is unset (metrics off). */
+export function influxConfig(values: FlagValues): InfluxConfig | undefined {
+  const url = text(values, "influx-url");
+  if (url === undefined) return undefined;
+  try {
+    new URL(url);
+  } catch {
+    throw new UsageError(`--influx-url=${url}: not a URL (expected e.g. http://127.0.0.1:8086)`);
+  }
+  const api = text(values, "influx-api") ?? "auto";
+  if (api !== "v1" && api !== "v2" && api !== "auto") {
+    throw new UsageError(`--influx-api=${api}: expected v1, v2 or auto`);
+  }
+  return {
+    url,
+    api,
+    database: text(values, "influx-database") ?? "krm",
+    ...optional("org", text(values, "influx-org")),
+    ...optional("bucket", text(values, "influx-bucket")),
+    ...optional("token", text(values, "influx-token")),
+    ...optional("username", text(values, "influx-username")),
+    ...optional("password", text(values, "influx-password")),
+  };
+}
+
+export function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
+}
+
+function text(values: FlagValues, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === "string" ? value : undefined;
+}
+
+function duration(values: FlagValues, name: string): number {
+  const value = text(values, name) ?? "";
+  try {
+    return parseDurationMs(value);
+  } catch (error) {
+    if (error instanceof DurationError) throw new UsageError(`--${name}: ${error.message}`);
+    throw error;
+  }
+}
+
+function integer(values: FlagValues, name: string, min: number, max: number): number {
+  const value = text(values, name) ?? "";
+  const number = Number(value);
+  if (!/^[0-9]+$/.test(value) || number < min || number > max) {
+    throw new UsageError(`--${name}=${value}: expected an integer from ${min} to ${max}`);
+  }
+  return number;
+}

@@ -1,0 +1,201 @@
+/**
+ * Every command-line flag, its environment twin, default and the subcommands that take it.
+ * One table, so `--help`, parsing and the README cannot disagree.
+ */
+export const SUBCOMMANDS = ["run", "streamer", "verifier", "aggregator", "api", "metrics"] as const;
+export type Subcommand = (typeof SUBCOMMANDS)[number];
+
+export interface FlagSpec {
+  readonly name: string;
+  /** Environment variable read when the flag is absent. */
+  readonly env?: string;
+  readonly type: "string" | "boolean";
+  readonly default?: string;
+  readonly description: string;
+  readonly commands: readonly Subcommand[];
+}
+
+const ALL: readonly Subcommand[] = SUBCOMMANDS;
+const KUBE: readonly Subcommand[] = ["run", "streamer", "verifier", "api"];
+const PER_KIND: readonly Subcommand[] = ["streamer", "verifier", "aggregator"];
+const MULTI_KIND: readonly Subcommand[] = ["run", "api", "metrics"];
+const INFLUX: readonly Subcommand[] = ["run", "metrics"];
+const API: readonly Subcommand[] = ["run", "api"];
+const HEALTH: readonly Subcommand[] = ["streamer", "verifier", "aggregator", "metrics"];
+
+export const FLAGS: readonly FlagSpec[] = [
+  {
+    name: "kubeconfig",
+    env: "KUBECONFIG",
+    type: "string",
+    description:
+      "kubeconfig file (default: in-cluster config, else ~/.kube/config; `run` starts a local cluster, Redis and a demo workload when none exists)",
+    commands: KUBE,
+  },
+  {
+    name: "redis-url",
+    env: "REDIS_URL",
+    type: "string",
+    default: "redis://127.0.0.1:6379",
+    description: "redis://, rediss://, redis-sentinel://h1:p1,h2:p2/master or redis-cluster://h1:p1,h2:p2",
+    commands: ALL,
+  },
+  {
+    name: "kinds",
+    env: "KRM_KINDS",
+    type: "string",
+    default: "pods,deployments.apps,persistentvolumeclaims,services,ingresses.networking.k8s.io,nodes",
+    description:
+      "comma list of kinds: built-in names (pods, deploy, …) or group/version/resource/Kind[/cluster]",
+    commands: MULTI_KIND,
+  },
+  {
+    name: "kind",
+    env: "KRM_KIND",
+    type: "string",
+    description: "the one kind this process handles (required)",
+    commands: PER_KIND,
+  },
+  {
+    name: "verify-interval",
+    env: "KRM_VERIFY_INTERVAL",
+    type: "string",
+    default: "30s",
+    description: "how often the verifier relists each kind",
+    commands: ["run", "verifier"],
+  },
+  {
+    name: "page-size",
+    env: "KRM_PAGE_SIZE",
+    type: "string",
+    default: "500",
+    description: "LIST page size (limit) used by the verifier and the streamer's relists",
+    commands: ["run", "streamer", "verifier"],
+  },
+  {
+    name: "host",
+    env: "KRM_HOST",
+    type: "string",
+    default: "127.0.0.1",
+    description: "API listen address",
+    commands: API,
+  },
+  {
+    name: "port",
+    env: "KRM_PORT",
+    type: "string",
+    default: "8080",
+    description: "API listen port",
+    commands: API,
+  },
+  {
+    name: "auth",
+    env: "KRM_AUTH",
+    type: "string",
+    default: "none",
+    description:
+      "API auth: none (loopback only unless forced), token, or kubernetes (TokenReview + SubjectAccessReview)",
+    commands: API,
+  },
+  {
+    name: "tokens-file",
+    env: "KRM_TOKENS_FILE",
+    type: "string",
+    description: 'static tokens CSV for --auth=token (token,user,uid,"group1,group2")',
+    commands: API,
+  },
+  {
+    name: "allow-insecure-no-auth",
+    env: "KRM_ALLOW_INSECURE_NO_AUTH",
+    type: "boolean",
+    description: "let --auth=none listen on a non-loopback address",
+    commands: API,
+  },
+  {
+    name: "influx-url",
+    env: "INFLUX_URL",
+    type: "string",
+    description: "InfluxDB URL; metrics are off when unset",
+    commands: INFLUX,
+  },
+  {
+    name: "influx-api",
+    env: "INFLUX_API",
+    type: "string",
+    default: "auto",
+    description: "v1 (/write), v2 (/api/v2/write) or auto (detected from /ping)",
+    commands: INFLUX,
+  },
+  {
+    name: "influx-database",
+    env: "INFLUX_DATABASE",
+    type: "string",
+    default: "krm",
+    description: "InfluxDB 1.x database",
+    commands: INFLUX,
+  },
+  {
+    name: "influx-org",
+    env: "INFLUX_ORG",
+    type: "string",
+    description: "InfluxDB 2.x/3.x organization",
+    commands: INFLUX,
+  },
+  {
+    name: "influx-bucket",
+    env: "INFLUX_BUCKET",
+    type: "string",
+    description: "InfluxDB 2.x/3.x bucket",
+    commands: INFLUX,
+  },
+  {
+    name: "influx-token",
+    env: "INFLUX_TOKEN",
+    type: "string",
+    description: "InfluxDB token",
+    commands: INFLUX,
+  },
+  {
+    name: "influx-username",
+    env: "INFLUX_USERNAME",
+    type: "string",
+    description: "InfluxDB 1.x user",
+    commands: INFLUX,
+  },
+  {
+    name: "influx-password",
+    env: "INFLUX_PASSWORD",
+    type: "string",
+    description: "InfluxDB 1.x password",
+    commands: INFLUX,
+  },
+  {
+    name: "health-port",
+    env: "KRM_HEALTH_PORT",
+    type: "string",
+    default: "8081",
+    description: "port for /healthz and /readyz of a single part (0 = off)",
+    commands: HEALTH,
+  },
+  {
+    name: "key-prefix",
+    env: "KRM_KEY_PREFIX",
+    type: "string",
+    default: "krm",
+    description: "prefix of every Redis key, to share one Redis between krm instances",
+    commands: ALL,
+  },
+  {
+    name: "log-level",
+    env: "KRM_LOG_LEVEL",
+    type: "string",
+    default: "info",
+    description: "pino level: trace, debug, info, warn, error",
+    commands: ALL,
+  },
+  { name: "help", type: "boolean", description: "show this help", commands: ALL },
+];
+
+export function flagsFor(command: Subcommand): FlagSpec[] {
+  return FLAGS.filter((flag) => flag.commands.includes(command));
+}

@@ -1,0 +1,97 @@
+import { createLogger, type Logger } from "../core/logger.js";
+import type { RunningPart } from "../core/running-part.js";
+import { aggregatorCommand, streamerCommand, verifierCommand } from "./commands/per-kind-commands.js";
+import { apiCommand } from "./commands/api-command.js";
+import { metricsCommand } from "./commands/metrics-command.js";
+import { runCommand, stopAll } from "./commands/run-command.js";
+import { healthPort } from "./config.js";
+import { SUBCOMMANDS, type Subcommand } from "./flags.js";
+import { startHealthServer } from "./health-server.js";
+import { commandHelp, mainHelp } from "./help.js";
+import { parseFlags, type ParsedFlags } from "./parse-flags.js";
+import { USAGE_EXIT_CODE, UsageError } from "./usage-error.js";
+
+type Command = (flags: ParsedFlags, env: NodeJS.ProcessEnv, logger: Logger) => Promise<RunningPart[]>;
+
+const COMMANDS: Readonly<Record<Subcommand, Command>> = {
+  run: runCommand,
+  streamer: (flags, env, logger) => streamerCommand(flags.values, env, logger),
+  verifier: (flags, env, logger) => verifierCommand(flags.values, env, logger),
+  aggregator: (flags, env, logger) => aggregatorCommand(flags.values, env, logger),
+  api: (flags, env, logger) => apiCommand(flags.values, env, logger),
+  metrics: (flags, env, logger) => metricsCommand(flags.values, env, logger),
+};
+
+/** Exit code after a clean shutdown on SIGTERM/SIGINT. */
+const EXIT_OK = 0;
+/** Exit code when startup fails for a reason other than usage. */
+const EXIT_STARTUP_FAILED = 1;
+/** A second signal, or a stop that hangs this long, exits at once. */
+const SHUTDOWN_DEADLINE_MS = 20_000;
+
+async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(`${mainHelp()}\n`);
+    return name === undefined ? USAGE_EXIT_CODE : EXIT_OK;
+  }
+  if (!isSubcommand(name)) {
+    throw new UsageError(
+      `unknown command "${name}"; commands are ${SUBCOMMANDS.join(", ")} (see 'krm --help')`,
+    );
+  }
+  const flags = parseFlags(name, rest, env);
+  if (flags.values["help"] === true) {
+    process.stdout.write(`${commandHelp(name)}\n`);
+    return EXIT_OK;
+  }
+  const logger = createLogger(
+    "krm",
+    typeof flags.values["log-level"] === "string" ? flags.values["log-level"] : "info",
+  );
+  const health = name === "run" || name === "api" ? 0 : healthPort(flags.values);
+  const parts = await COMMANDS[name](flags, env, logger);
+  if (health !== 0) {
+    const server = await startHealthServer(health);
+    server.setReady(true);
+    parts.unshift(server);
+  }
+  return waitForSignal(parts, logger);
+}
+
+function waitForSignal(parts: readonly RunningPart[], logger: Logger): Promise<number> {
+  return new Promise((resolve) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        logger.warn({ signal }, "second signal: exiting now");
+        process.exit(EXIT_STARTUP_FAILED);
+      }
+      stopping = true;
+      logger.info({ signal }, "shutting down");
+      setTimeout(() => {
+        logger.error("shutdown took too long: exiting");
+        process.exit(EXIT_STARTUP_FAILED);
+      }, SHUTDOWN_DEADLINE_MS).unref();
+      void stopAll(parts, logger).then(() => resolve(EXIT_OK));
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+  });
+}
+
+function isSubcommand(name: string): name is Subcommand {
+  return (SUBCOMMANDS as readonly string[]).includes(name);
+}
+
+main(process.argv.slice(2), process.env).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`krm: ${error.message}\n`);
+      process.exit(USAGE_EXIT_CODE);
+    }
+    process.stderr.write(`krm: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(EXIT_STARTUP_FAILED);
+  },
+);
