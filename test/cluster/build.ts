@@ -1,0 +1,152 @@
+// Builds the real kube-apiserver and etcd used by integration tests from the Go modules in
+// test/cluster/go/, into a cache folder outside the repo, and rebuilds only when their inputs
+// change. Imports only node: modules so it also runs straight from source with Node's type
+// stripping (`npx node test/cluster/build.ts`), before anything is compiled.
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+/** Version the kube-apiserver reports (`--version`, `/version`); matches go.mod's k8s.io/kubernetes. */
+export const KUBERNETES_VERSION = "v1.36.3";
+
+/** One binary built from a Go module under test/cluster/go/. */
+interface GoBinary {
+  readonly name: "kube-apiserver" | "etcd";
+  readonly ldflags: readonly string[];
+}
+
+/**
+ * `go build` leaves the version variables at placeholders ("v0.0.0-master"); these are the
+ * variables Kubernetes' own hack/lib/version.sh sets, in both packages that report a version.
+ */
+function kubernetesVersionLdflags(version: string): string[] {
+  const match = /^v(\d+)\.(\d+)\./.exec(version);
+  if (match === null) throw new Error(`not a Kubernetes version: ${version}`);
+  const [, major = "", minor = ""] = match;
+  return ["k8s.io/component-base/version", "k8s.io/client-go/pkg/version"].flatMap((pkg) => [
+    `-X ${pkg}.gitVersion=${version}`,
+    `-X ${pkg}.gitMajor=${major}`,
+    `-X ${pkg}.gitMinor=${minor}`,
+    `-X ${pkg}.gitTreeState=clean`,
+  ]);
+}
+
+const BINARIES: readonly GoBinary[] = [
+  { name: "kube-apiserver", ldflags: kubernetesVersionLdflags(KUBERNETES_VERSION) },
+  { name: "etcd", ldflags: [] },
+];
+
+/** Files whose content decides whether a cached binary is still current. */
+const STAMPED_SOURCES = ["go.mod", "go.sum", "main.go"] as const;
+
+/** Where built binaries are cached: `$KRM_CACHE_DIR/bin`, else `$XDG_CACHE_HOME/krm/bin`, else `~/.cache/krm/bin`. */
+export function binDir(env: NodeJS.ProcessEnv = process.env): string {
+  const cacheRoot = env["KRM_CACHE_DIR"] ?? join(env["XDG_CACHE_HOME"] ?? join(homedir(), ".cache"), "krm");
+  return join(cacheRoot, "bin");
+}
+
+/** test/cluster/go, found from this file whether it runs from source or from dist/test/cluster. */
+function goModulesDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const fromSource = join(here, "go");
+  if (existsSync(fromSource)) return fromSource;
+  return resolve(here, "..", "..", "..", "test", "cluster", "go");
+}
+
+export interface ClusterBinaries {
+  readonly kubeApiServer: string;
+  readonly etcd: string;
+}
+
+export interface EnsureBinariesOptions {
+  /** Output folder; default {@link binDir}. */
+  readonly binDir?: string;
+  /** Where `go build` output goes; default this process's stderr, so a slow cold build shows progress. */
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * Returns the paths of kube-apiserver and etcd, building each one whose stamp (a hash of its
+ * module's go.mod, go.sum, main.go and ldflags) differs from the cached one. A build writes to
+ * a temporary name and renames, so a concurrent reader never sees a half-written binary.
+ */
+export async function ensureBinaries(options: EnsureBinariesOptions = {}): Promise<ClusterBinaries> {
+  const outDir = options.binDir ?? binDir();
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  await mkdir(outDir, { recursive: true });
+  for (const binary of BINARIES) await ensureBinary(binary, outDir, log);
+  return { kubeApiServer: join(outDir, "kube-apiserver"), etcd: join(outDir, "etcd") };
+}
+
+async function ensureBinary(binary: GoBinary, outDir: string, log: (line: string) => void): Promise<void> {
+  const moduleDir = join(goModulesDir(), binary.name);
+  const output = join(outDir, binary.name);
+  const stampPath = `${output}.stamp`;
+  const stamp = await computeStamp(moduleDir, binary);
+  const cachedStamp = await readFile(stampPath, "utf8").catch(() => "");
+  if (existsSync(output) && cachedStamp.trim() === stamp) return;
+
+  const started = Date.now();
+  log(`building ${binary.name} from ${moduleDir} (first build takes minutes) ...`);
+  const temporary = `${output}.${process.pid}.tmp`;
+  await runGoBuild(moduleDir, temporary, binary.ldflags, log);
+  await rename(temporary, output);
+  await writeFile(stampPath, `${stamp}\n`);
+  log(`built ${output} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+async function computeStamp(moduleDir: string, binary: GoBinary): Promise<string> {
+  const hash = createHash("sha256");
+  for (const file of STAMPED_SOURCES) {
+    hash.update(`${file}\0`);
+    hash.update(await readFile(join(moduleDir, file)));
+  }
+  hash.update(binary.ldflags.join(" "));
+  return hash.digest("hex");
+}
+
+function runGoBuild(
+  moduleDir: string,
+  output: string,
+  ldflags: readonly string[],
+  log: (line: string) => void,
+): Promise<void> {
+  const args = ["build", "-trimpath", "-ldflags", ["-s", "-w", ...ldflags].join(" "), "-o", output, "."];
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn("go", args, {
+      cwd: moduleDir,
+      env: { ...process.env, CGO_ENABLED: "0" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const forward = (chunk: Buffer): void => {
+      for (const line of chunk.toString("utf8").split("\n")) if (line !== "") log(line);
+    };
+    child.stdout.on("data", forward);
+    child.stderr.on("data", forward);
+    child.on("error", (error) => reject(new Error(`cannot run go (is Go installed?): ${error.message}`)));
+    child.on("exit", (code, signal) => {
+      if (code === 0) {
+        resolvePromise();
+        return;
+      }
+      void rm(output, { force: true });
+      reject(new Error(`go build in ${moduleDir} failed (exit ${code ?? signal ?? "?"})`));
+    });
+  });
+}
+
+const invokedDirectly =
+  process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (invokedDirectly) {
+  ensureBinaries().then(
+    (binaries) => process.stdout.write(`${binaries.kubeApiServer}\n${binaries.etcd}\n`),
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
