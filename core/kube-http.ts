@@ -1,0 +1,103 @@
+/**
+ * Plain HTTP(S) to the API server: one GET that returns JSON, and one GET that streams
+ * lines (a watch). Server URL, TLS and credentials come from @kubernetes/client-node's
+ * KubeConfig; the bodies are parsed here so krm keeps the objects exactly as sent.
+ * No retry logic lives here: callers classify failures with kube-errors.ts.
+ */
+import type { IncomingMessage } from "node:http";
+import * as http from "node:http";
+import * as https from "node:https";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { KubeApiError, type KubeStatus } from "./kube-errors.js";
+
+export interface KubeGet {
+  /** Path below the server URL, e.g. `/api/v1/pods`. */
+  readonly path: string;
+  /** Query parameters; undefined values are left out. */
+  readonly query?: Readonly<Record<string, string | undefined>>;
+  /** Aborts the request (and a streaming body) at any point. */
+  readonly signal?: AbortSignal;
+}
+
+/** A whole-response GET never takes longer than this (a LIST page is small). */
+export const KUBE_GET_TIMEOUT_MS = 60_000;
+
+/** Issues a GET and resolves with the response once its status is 200; throws `KubeApiError` otherwise. */
+export async function openKubeGet(kubeConfig: KubeConfig, request: KubeGet): Promise<IncomingMessage> {
+  const cluster = kubeConfig.getCurrentCluster();
+  if (cluster === null) throw new Error("kubeconfig has no current cluster");
+  const url = new URL(cluster.server.replace(/\/+$/, "") + request.path);
+  for (const [name, value] of Object.entries(request.query ?? {})) {
+    if (value !== undefined) url.searchParams.set(name, value);
+  }
+  const options: https.RequestOptions = { headers: { Accept: "application/json" } };
+  await kubeConfig.applyToHTTPSOptions(options);
+  const transport = url.protocol === "http:" ? http : https;
+  const response = await new Promise<IncomingMessage>((resolve, reject) => {
+    const req = transport.get(url, { ...options, signal: request.signal }, resolve);
+    req.on("error", reject);
+  });
+  if (response.statusCode === 200) return response;
+  const body = await readBody(response).catch(() => "");
+  throw new KubeApiError(response.statusCode ?? 0, parseStatus(body, response.statusMessage));
+}
+
+/** GET and parse the JSON body. Times out after `KUBE_GET_TIMEOUT_MS`. */
+export async function kubeGetJson(kubeConfig: KubeConfig, request: KubeGet): Promise<unknown> {
+  const timeout = AbortSignal.timeout(KUBE_GET_TIMEOUT_MS);
+  const signal = request.signal === undefined ? timeout : AbortSignal.any([request.signal, timeout]);
+  const response = await openKubeGet(kubeConfig, { ...request, signal });
+  return JSON.parse(await readBody(response)) as unknown;
+}
+
+/**
+ * The lines of a streaming response, as they arrive. Ends when the server closes the
+ * stream cleanly; throws on a network error or abort. Empty lines are skipped.
+ */
+export async function* responseLines(response: IncomingMessage): AsyncGenerator<string> {
+  response.setEncoding("utf8");
+  let pending = "";
+  for await (const chunk of response as AsyncIterable<string>) {
+    pending += chunk;
+    let newline = pending.indexOf("\n");
+    while (newline >= 0) {
+      const line = pending.slice(0, newline).trim();
+      pending = pending.slice(newline + 1);
+      if (line !== "") yield line;
+      newline = pending.indexOf("\n");
+    }
+  }
+  // A response that ends mid-line was cut: node reports `aborted` via the iterator on
+  // a reset, but a clean FIN mid-object is possible behind proxies, so check here too.
+  if (!response.complete) throw Object.assign(new Error("watch response aborted"), { code: "ECONNRESET" });
+  if (pending.trim() !== "") yield pending.trim();
+}
+
+async function readBody(response: IncomingMessage): Promise<string> {
+  response.setEncoding("utf8");
+  let body = "";
+  for await (const chunk of response as AsyncIterable<string>) body += chunk;
+  return body;
+}
+
+/** The Status object of an error response, or a synthetic one when the body is not JSON. */
+export function parseStatus(body: string, statusMessage: string | undefined): KubeStatus {
+  try {
+    const parsed = JSON.parse(body) as unknown;
+    if (typeof parsed === "object" && parsed !== null) return toStatus(parsed as Record<string, unknown>);
+  } catch {
+    // not JSON: fall through to the synthetic Status
+  }
+  return { message: body.slice(0, 500) || statusMessage || "" };
+}
+
+export function toStatus(value: Record<string, unknown>): KubeStatus {
+  const code = value["code"];
+  const reason = value["reason"];
+  const message = value["message"];
+  return {
+    ...(typeof code === "number" ? { code } : {}),
+    ...(typeof reason === "string" ? { reason } : {}),
+    ...(typeof message === "string" ? { message } : {}),
+  };
+}
