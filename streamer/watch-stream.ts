@@ -33,6 +33,8 @@ export interface WatchRequest {
   readonly timeoutSeconds: number;
   readonly silenceMs: number;
   readonly signal: AbortSignal;
+  /** Called once the server accepted the watch (status 200). */
+  readonly onOpen?: () => void;
 }
 
 export async function* watchEvents(request: WatchRequest): AsyncGenerator<WatchEvent> {
@@ -62,6 +64,7 @@ export async function* watchEvents(request: WatchRequest): AsyncGenerator<WatchE
       },
       signal,
     });
+    request.onOpen?.();
     for await (const line of responseLines(response)) {
       armSilenceTimer();
       yield parseWatchLine(line);

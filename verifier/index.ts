@@ -1,0 +1,53 @@
+/** Entry point of the verifier part: `krm verifier --kind K` and `krm run` call `startVerifier`. */
+import type { KubeConfig } from "@kubernetes/client-node";
+import type { KindSpec } from "../core/kinds.js";
+import type { Logger } from "../core/logger.js";
+import { createRedis } from "../core/redis-connection.js";
+import { kindKeys } from "../core/redis-keys.js";
+import type { RunningPart } from "../core/running-part.js";
+import { VerifierLoop } from "./verifier.js";
+
+export interface VerifierOptions {
+  kind: KindSpec;
+  kubeConfig: KubeConfig;
+  redisUrl: string;
+  logger: Logger;
+  verifyIntervalMs: number;
+  /** LIST page size; default 500 (`DEFAULT_PAGE_SIZE`). */
+  pageSize?: number;
+  keyPrefix?: string;
+  /** Cap of the `events` stream the SNAPSHOT marker is appended to; default 100000. */
+  streamMaxLength?: number;
+}
+
+/** On stop, an in-flight swap gets this long to finish before the connection is closed. */
+export const STOP_GRACE_MS = 5000;
+
+export function startVerifier(options: VerifierOptions): Promise<RunningPart> {
+  const redis = createRedis(options.redisUrl, `krm-verifier-${options.kind.id}`);
+  redis.on("error", (error: unknown) => options.logger.debug({ err: error }, "redis connection error"));
+  const loop = new VerifierLoop({
+    kind: options.kind,
+    kubeConfig: options.kubeConfig,
+    redis,
+    keys: kindKeys(options.kind, options.keyPrefix),
+    logger: options.logger,
+    verifyIntervalMs: options.verifyIntervalMs,
+    ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
+    ...(options.streamMaxLength !== undefined ? { eventsMaxLength: options.streamMaxLength } : {}),
+  });
+  const controller = new AbortController();
+  const running = loop.run(controller.signal);
+  let stopping: Promise<void> | undefined;
+  return Promise.resolve({
+    name: `verifier ${options.kind.id}`,
+    stop: () => {
+      stopping ??= (async () => {
+        controller.abort();
+        await Promise.race([running, new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref())]);
+        redis.disconnect();
+      })();
+      return stopping;
+    },
+  });
+}

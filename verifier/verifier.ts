@@ -1,0 +1,102 @@
+/**
+ * The verifier loop for one kind: every `verifyIntervalMs` a paginated LIST (restarted on
+ * an expired continue token) is swapped in atomically as the verified snapshot. The
+ * aggregator merges it and records the drift it reveals. When `verified-meta` is missing
+ * (first start, or Redis flushed or restarted empty) it verifies at once instead of
+ * waiting for the interval, because the aggregator cannot rebuild without a snapshot.
+ */
+import type { KubeConfig } from "@kubernetes/client-node";
+import { Backoff, sleep as defaultSleep, type Sleep } from "../core/backoff.js";
+import type { KindSpec } from "../core/kinds.js";
+import { listPages } from "../core/kube-list.js";
+import type { Logger } from "../core/logger.js";
+import type { RedisConnection } from "../core/redis-connection.js";
+import type { KindKeys } from "../core/redis-keys.js";
+import { StagedSnapshot } from "../core/snapshot-writer.js";
+
+/** How often the loop checks that `verified-meta` still exists between verifications. */
+export const SNAPSHOT_CHECK_MS = 1000;
+
+export interface VerifierLoopOptions {
+  readonly kind: KindSpec;
+  readonly kubeConfig: KubeConfig;
+  readonly redis: RedisConnection;
+  readonly keys: KindKeys;
+  readonly logger: Logger;
+  readonly verifyIntervalMs: number;
+  readonly pageSize?: number;
+  readonly eventsMaxLength?: number;
+  readonly backoff?: Backoff;
+  readonly sleep?: Sleep;
+  readonly now?: () => number;
+}
+
+export class VerifierLoop {
+  private readonly backoff: Backoff;
+  private readonly sleep: Sleep;
+  private readonly now: () => number;
+  /** Verifications completed (swapped or superseded). */
+  verifications = 0;
+
+  constructor(private readonly options: VerifierLoopOptions) {
+    this.backoff = options.backoff ?? new Backoff();
+    this.sleep = options.sleep ?? defaultSleep;
+    this.now = options.now ?? Date.now;
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    let nextAt = this.now() + this.options.verifyIntervalMs;
+    while (!signal.aborted) {
+      try {
+        const due =
+          this.now() >= nextAt || (await this.options.redis.exists(this.options.keys.verifiedMeta)) === 0;
+        if (due && !signal.aborted) {
+          await this.verifyOnce(signal);
+          this.backoff.reset();
+          nextAt = this.now() + this.options.verifyIntervalMs;
+        }
+      } catch (error) {
+        if (signal.aborted) break;
+        const delayMs = this.backoff.nextDelayMs();
+        this.options.logger.warn({ err: error, delayMs }, "verification failed; retrying");
+        nextAt = this.now() + delayMs;
+      }
+      await this.sleep(Math.max(0, Math.min(SNAPSHOT_CHECK_MS, nextAt - this.now())), signal);
+    }
+  }
+
+  /** One paginated LIST swapped in as the verified snapshot. */
+  async verifyOnce(signal?: AbortSignal): Promise<void> {
+    const { kind, kubeConfig, redis, keys } = this.options;
+    const staged = new StagedSnapshot({
+      redis,
+      keys,
+      source: "verifier",
+      ...(this.options.eventsMaxLength !== undefined
+        ? { eventsMaxLength: this.options.eventsMaxLength }
+        : {}),
+    });
+    try {
+      const result = await listPages({
+        kubeConfig,
+        kind,
+        ...(this.options.pageSize !== undefined ? { pageSize: this.options.pageSize } : {}),
+        ...(signal !== undefined ? { signal } : {}),
+        onPage: (objects) => staged.add(objects),
+        onRestart: async () => {
+          this.options.logger.info("continue token expired; restarting the list");
+          await staged.discard();
+        },
+      });
+      const swap = await staged.commit(result.resourceVersion);
+      this.verifications += 1;
+      this.options.logger.debug(
+        { resourceVersion: result.resourceVersion, count: result.count, ...swap },
+        "verified",
+      );
+    } catch (error) {
+      await staged.discard().catch(() => undefined);
+      throw error;
+    }
+  }
+}
