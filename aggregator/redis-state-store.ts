@@ -204,7 +204,7 @@ export class RedisStateStore implements StateStore {
       const value = position[field];
       if (value !== undefined) meta.push([field, value]);
     }
-    const verification: [string, string][] = Object.entries(request.verification ?? {});
+    const verification = Object.entries<string>({ ...request.verification });
     const args: (string | number)[] = [
       mode,
       expected.epoch,
