@@ -1,0 +1,148 @@
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { freePort } from "../test/support/free-port.js";
+import { ManagedProcess } from "../test/support/managed-process.js";
+import { waitUntil } from "../test/support/wait-until.js";
+import { getJson, plainTarget, type HttpTarget } from "./http-target.js";
+
+/** Kinds the population fills; krm caches just these so every process has work. */
+export const BENCH_KINDS = ["pods", "deployments.apps", "services", "nodes"] as const;
+
+/**
+ * `split`: one process per part and kind plus one API process, as in production, so CPU and
+ * RSS are attributable per part. `run`: everything in one `krm run` process.
+ */
+export type KrmMode = "split" | "run";
+
+export interface KrmOptions {
+  readonly mode: KrmMode;
+  readonly kubeconfigPath: string;
+  readonly redisUrl: string;
+  readonly verifyInterval: string;
+  readonly logDir: string;
+  /** Write V8 CPU profiles (`--cpu-prof`) into this folder when set. */
+  readonly cpuProfileDir?: string;
+  /** pino level for krm; `warn` keeps per-event logging out of the measurement. */
+  readonly logLevel: string;
+}
+
+export interface KrmProcesses {
+  readonly api: HttpTarget;
+  /** Process name (`api`, `streamer/pods`, …) to pid. */
+  readonly pids: Record<string, number>;
+  stop(): Promise<void>;
+}
+
+/** Time for krm's first full list at 50k pods and a loaded machine. */
+export const KRM_READY_TIMEOUT_MS = 600_000;
+
+const CLI = fileURLToPath(new URL("../cli/main.js", import.meta.url));
+
+export async function startKrm(options: KrmOptions): Promise<KrmProcesses> {
+  const port = await freePort();
+  const nodeArgs =
+    options.cpuProfileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`];
+  const common = ["--redis-url", options.redisUrl, "--log-level", options.logLevel];
+  const kube = ["--kubeconfig", options.kubeconfigPath];
+  const processes = new Map<string, ManagedProcess>();
+  const spawn = (name: string, args: string[]): void => {
+    processes.set(
+      name,
+      ManagedProcess.start({
+        command: process.execPath,
+        args: [...nodeArgs, CLI, ...args],
+        logPath: join(options.logDir, `krm-${name.replace("/", "-")}.log`),
+        env: { ...process.env, KRM_QUIET: "1" },
+      }),
+    );
+  };
+  const kinds = BENCH_KINDS.join(",");
+  if (options.mode === "run") {
+    spawn("run", [
+      "run",
+      ...common,
+      ...kube,
+      "--kinds",
+      kinds,
+      "--port",
+      String(port),
+      "--verify-interval",
+      options.verifyInterval,
+    ]);
+  } else {
+    for (const kind of BENCH_KINDS) {
+      spawn(`aggregator/${kind}`, ["aggregator", ...common, "--kind", kind, "--health-port", "0"]);
+      spawn(`streamer/${kind}`, ["streamer", ...common, ...kube, "--kind", kind, "--health-port", "0"]);
+      spawn(`verifier/${kind}`, [
+        "verifier",
+        ...common,
+        ...kube,
+        "--kind",
+        kind,
+        "--health-port",
+        "0",
+        "--verify-interval",
+        options.verifyInterval,
+      ]);
+    }
+    spawn("api", ["api", ...common, "--kinds", kinds, "--port", String(port)]);
+  }
+  const stop = async (): Promise<void> => {
+    await Promise.all([...processes.values()].map((p) => p.stop()));
+  };
+  const api = plainTarget("krm", `http://127.0.0.1:${port}`);
+  const pids: Record<string, number> = {};
+  for (const [name, child] of processes) if (child.pid !== undefined) pids[name] = child.pid;
+  try {
+    await waitUntil(
+      async () => {
+        const res = await fetch(`${api.baseUrl.origin}/readyz`);
+        return res.status === 200 ? true : undefined;
+      },
+      {
+        what: "krm /readyz",
+        timeoutMs: KRM_READY_TIMEOUT_MS,
+        intervalMs: 250,
+        abortReason: () =>
+          [...processes.entries()]
+            .map(([n, p]) => (p.exited === undefined ? undefined : `${n}: ${p.exited}`))
+            .find((r) => r !== undefined),
+        describeFailure: async () =>
+          (await Promise.all([...processes.values()].map((p) => p.logTail(2000)))).join("\n"),
+      },
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { api, pids, stop };
+}
+
+interface ListBody {
+  readonly items?: unknown[];
+}
+
+/** Waits until krm serves exactly `expected` objects at `path` (it has caught up with the population). */
+export async function waitForCount(
+  api: HttpTarget,
+  path: string,
+  expected: number,
+  timeoutMs = KRM_READY_TIMEOUT_MS,
+): Promise<number> {
+  const started = performance.now();
+  let last = -1;
+  await waitUntil(
+    async () => {
+      const list = await getJson<ListBody>(api, path);
+      last = list.items?.length ?? 0;
+      return last === expected ? true : undefined;
+    },
+    {
+      what: `krm to serve ${expected} objects at ${path}`,
+      timeoutMs,
+      intervalMs: 500,
+      describeFailure: () => `last list held ${last}`,
+    },
+  );
+  return Math.round(performance.now() - started);
+}
