@@ -1,7 +1,7 @@
 /**
  * Realistic objects for the populations: pods with two containers, labels, requests and
- * limits, env, probes and volumes (3–5 KB of JSON once the API server adds defaults and
- * managedFields), deployments, services, nodes. Names and labels are deterministic so reads
+ * limits, env, a probe and a volume (about 4.5 KB of JSON once the API server adds defaults
+ * and managedFields), deployments, services, nodes. Names and labels are deterministic so reads
  * can target known objects and selectors match a known share of pods.
  */
 
@@ -57,29 +57,21 @@ export function nodeObject(index: number): object {
   };
 }
 
-function container(name: string, app: string, index: number, port: number): object {
+function container(name: string, app: string, index: number, port: number, probes: boolean): object {
   return {
     name,
     image: `registry.example.com/team-${index % 7}/${app}-${name}:v1.${index % 13}.${index % 5}`,
-    imagePullPolicy: "IfNotPresent",
-    args: ["--config=/etc/app/config.yaml", `--port=${port}`, "--log-format=json", "--log-level=info"],
-    ports: [{ name: "http", containerPort: port, protocol: "TCP" }],
+    args: [`--port=${port}`, "--log-format=json"],
+    ports: [{ name: name === "main" ? "http" : "metrics", containerPort: port, protocol: "TCP" }],
     env: [
       { name: "APP_NAME", value: app },
-      { name: "APP_ENV", value: "production" },
-      { name: "OTEL_EXPORTER_OTLP_ENDPOINT", value: "http://otel-collector.observability:4317" },
-      { name: "POD_NAME", valueFrom: { fieldRef: { apiVersion: "v1", fieldPath: "metadata.name" } } },
-      {
-        name: "POD_NAMESPACE",
-        valueFrom: { fieldRef: { apiVersion: "v1", fieldPath: "metadata.namespace" } },
-      },
+      { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
     ],
     resources: {
       requests: { cpu: `${100 + (index % 4) * 50}m`, memory: `${128 * (1 + (index % 3))}Mi` },
       limits: { cpu: "1", memory: `${512 * (1 + (index % 3))}Mi` },
     },
-    readinessProbe: { httpGet: { path: "/readyz", port }, periodSeconds: 10, failureThreshold: 3 },
-    livenessProbe: { httpGet: { path: "/healthz", port }, initialDelaySeconds: 15, periodSeconds: 20 },
+    ...(probes ? { readinessProbe: { httpGet: { path: "/readyz", port }, periodSeconds: 10 } } : {}),
     volumeMounts: [{ name: "config", mountPath: "/etc/app", readOnly: true }],
   };
 }
@@ -115,11 +107,10 @@ export function podObject(options: PodOptions): object {
     },
     spec: {
       ...(options.nodeName === undefined ? {} : { nodeName: options.nodeName }),
-      containers: [container("main", app, index, 8080), container("sidecar", app, index, 9090)],
+      containers: [container("main", app, index, 8080, true), container("sidecar", app, index, 9090, false)],
       volumes: [{ name: "config", configMap: { name: `${app}-config` } }],
       terminationGracePeriodSeconds: 30,
       automountServiceAccountToken: false,
-      tolerations: [{ key: "dedicated", operator: "Equal", value: "bench", effect: "NoSchedule" }],
     },
   };
 }
@@ -135,7 +126,10 @@ export function deploymentObject(namespace: string, index: number): object {
       selector: { matchLabels: { app, deploy: String(index) } },
       template: {
         metadata: { labels: { app, deploy: String(index) } },
-        spec: { containers: [container("main", app, index, 8080)] },
+        spec: {
+          containers: [container("main", app, index, 8080, true)],
+          volumes: [{ name: "config", configMap: { name: `${app}-config` } }],
+        },
       },
     },
   };
