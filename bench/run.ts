@@ -14,26 +14,13 @@ import { closeTarget, kubeTarget, send } from "./http-target.js";
 import { startKrm, waitForCount } from "./krm-processes.js";
 import { machineInfo } from "./machine.js";
 import { BenchUsageError, USAGE, parseBenchOptions, type BenchOptions } from "./options.js";
-import { runCostPhase, type CostResult } from "./phases/cost-phase.js";
-import { runFreshnessPhase, type FreshnessRun } from "./phases/freshness-phase.js";
-import type { WindowMeasurement } from "./phases/measure-window.js";
-import { runReadPhase, type ReadPhaseResult } from "./phases/read-phase.js";
-import { populate, populationFor, type PopulateResult, type PopulationCounts } from "./populate.js";
+import { runCostPhase } from "./phases/cost-phase.js";
+import { runFreshnessPhase } from "./phases/freshness-phase.js";
+import { runReadPhase } from "./phases/read-phase.js";
+import { populate, populationFor, type PopulationCounts } from "./populate.js";
+import type { BenchResults, SizeResult } from "./result-types.js";
 import { podPlacement } from "./fixtures.js";
 import { redisMemory } from "./redis-stats.js";
-
-interface SizeResult {
-  readonly pods: number;
-  readonly population: PopulateResult;
-  /** Bytes of one population pod's JSON as the API server returns it. */
-  readonly podJsonBytes: number;
-  readonly krmReadyMs: number;
-  readonly krmCaughtUpMs: number;
-  cost?: CostResult;
-  read?: ReadPhaseResult;
-  freshness?: WindowMeasurement<FreshnessRun>[];
-  error?: string;
-}
 
 const log = (line: string): void => {
   process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
@@ -79,13 +66,13 @@ async function main(options: BenchOptions): Promise<string> {
   const proxyUrl = `http://127.0.0.1:${proxyPort}`;
   const apiServer = kubeTarget("kube-apiserver", controlPlane.kubeConfig());
   const sizes: SizeResult[] = [];
-  const results = {
+  const results: BenchResults = {
     benchmark: "krm vs kube-apiserver vs client-node informer (issue 7)",
     command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim(),
     startedAt: startedAt.toISOString(),
     machine,
     options: { ...options, phases: [...options.phases] },
-    kubeApiServerPid: undefined as number | undefined,
+    kubeApiServerPid: undefined,
     sizes,
     finishedAt: "",
   };
