@@ -53,6 +53,10 @@ export class StreamerLoop {
   /** Resume point; undefined means the next watch must be preceded by a (re)list. */
   private resourceVersion: string | undefined;
   private streamingList: boolean;
+  /** Set when the current attempt received anything from an open watch. */
+  private progressed = false;
+  /** The previous attempt ended in 410 Gone. */
+  private lastWasGone = false;
   private readonly backoff: Backoff;
   private readonly sleep: Sleep;
   private readonly random: () => number;
@@ -71,9 +75,11 @@ export class StreamerLoop {
     while (!signal.aborted) {
       const initial = this.resourceVersion === undefined;
       const streaming = initial && this.streamingList;
+      this.progressed = false;
       try {
         if (initial && !streaming) await this.listSnapshot(signal);
         await this.watch(signal, streaming);
+        this.lastWasGone = false;
         health.setConnected(false);
         // Clean close (timeoutSeconds reached): resume at once, like client-go.
       } catch (error) {
@@ -85,6 +91,11 @@ export class StreamerLoop {
           continue;
         }
         if (error instanceof EventWriteError) this.resourceVersion = undefined;
+        // A watch that delivered events was healthy, so this failure starts the backoff over.
+        if (this.progressed) {
+          this.backoff.reset();
+          this.lastWasGone = false;
+        }
         if (isGone(error)) {
           health.gone();
           logger.info(
@@ -92,6 +103,13 @@ export class StreamerLoop {
             "watch resourceVersion too old (410 Gone); relisting",
           );
           this.resourceVersion = undefined;
+          // The server is fine, only our resourceVersion is old: relist at once, unless the
+          // previous attempt was a 410 too (then back off instead of spinning).
+          const relistAtOnce = !this.lastWasGone;
+          this.lastWasGone = true;
+          if (relistAtOnce) continue;
+        } else {
+          this.lastWasGone = false;
         }
         const delayMs = this.backoff.nextDelayMs();
         const level = isRetriable(error) || isGone(error) ? "info" : "warn";
@@ -147,6 +165,7 @@ export class StreamerLoop {
         onOpen: () => health.setConnected(true),
       });
       for await (const event of events) {
+        this.progressed = true;
         if (staged !== undefined) {
           if (event.type === "BOOKMARK") {
             if (!event.initialEventsEnd)
