@@ -1,0 +1,89 @@
+/**
+ * Turns entries of a kind's `events` and `verifications` streams (core/records.ts) into
+ * InfluxDB points. Pure functions: the stream id fixes the point's timestamp (see
+ * stream-id.ts) so re-reading an entry rewrites the same point.
+ */
+import { Point } from "@influxdata/influxdb-client";
+import { streamDelay } from "./kube-timestamp.js";
+import { STREAM_EVENT, TAG_KIND, TAG_NAMESPACE, TAG_TYPE, VERIFICATION } from "./schema.js";
+import { streamIdToNanos } from "./stream-id.js";
+
+/** Fields of a stream entry as Redis returns them: a flat `[field, value, …]` list. */
+export type RawFields = readonly string[];
+
+export function fieldsOf(raw: RawFields): Map<string, string> {
+  const fields = new Map<string, string>();
+  for (let i = 0; i + 1 < raw.length; i += 2) fields.set(raw[i] ?? "", raw[i + 1] ?? "");
+  return fields;
+}
+
+const WATCH_EVENT_TYPES = new Set(["ADDED", "MODIFIED", "DELETED"]);
+
+interface ObjectMetadata {
+  readonly namespace?: unknown;
+  readonly creationTimestamp?: unknown;
+  readonly deletionTimestamp?: unknown;
+}
+
+/**
+ * The point of one `events` entry, or undefined for entries that are not watch events
+ * (SNAPSHOT markers) or that cannot be read (logged by the caller as skipped).
+ */
+export function eventPoint(kindId: string, streamId: string, raw: RawFields): Point | undefined {
+  const fields = fieldsOf(raw);
+  const type = fields.get("type");
+  if (type === undefined || !WATCH_EVENT_TYPES.has(type)) return undefined;
+  const observed = Number(fields.get("observed"));
+  const metadata = metadataOf(fields.get("object"));
+  if (!Number.isFinite(observed) || metadata === undefined) return undefined;
+  const point = new Point(STREAM_EVENT)
+    .tag(TAG_KIND, kindId)
+    .tag(TAG_TYPE, type)
+    .intField("count", 1)
+    .timestamp(streamIdToNanos(streamId));
+  // Cluster-scoped kinds carry no namespace tag (an empty tag value is not allowed).
+  if (typeof metadata.namespace === "string" && metadata.namespace !== "") {
+    point.tag(TAG_NAMESPACE, metadata.namespace);
+  }
+  const delay = streamDelay({ type, metadata }, observed);
+  if (delay !== undefined) {
+    point.intField("delay_ms", delay.delayMs).intField("resolution_ms", delay.resolutionMs);
+  }
+  return point;
+}
+
+function metadataOf(objectJson: string | undefined): ObjectMetadata | undefined {
+  if (objectJson === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(objectJson);
+    if (typeof parsed !== "object" || parsed === null) return undefined;
+    const metadata: unknown = (parsed as { metadata?: unknown }).metadata;
+    return typeof metadata === "object" && metadata !== null ? metadata : {};
+  } catch {
+    return undefined;
+  }
+}
+
+const VERIFICATION_INT_FIELDS: readonly (readonly [entryField: string, pointField: string])[] = [
+  ["missing", "missing"],
+  ["extra", "extra"],
+  ["stale", "stale"],
+  ["durationMs", "duration_ms"],
+  ["count", "objects"],
+  ["generation", "generation"],
+];
+
+/** The point of one `verifications` entry (drift a merged snapshot revealed). */
+export function verificationPoint(kindId: string, streamId: string, raw: RawFields): Point | undefined {
+  const fields = fieldsOf(raw);
+  const point = new Point(VERIFICATION).tag(TAG_KIND, kindId).timestamp(streamIdToNanos(streamId));
+  let drift = 0;
+  for (const [entryField, pointField] of VERIFICATION_INT_FIELDS) {
+    const value = Number(fields.get(entryField));
+    if (!Number.isFinite(value)) continue;
+    point.intField(pointField, value);
+    if (entryField === "missing" || entryField === "extra" || entryField === "stale") drift += value;
+  }
+  if (!fields.has("missing") && !fields.has("extra") && !fields.has("stale")) return undefined;
+  return point.intField("drift", drift);
+}
