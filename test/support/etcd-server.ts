@@ -7,6 +7,15 @@ import { httpRequestText } from "./http-request.js";
 import { ManagedProcess } from "./managed-process.js";
 import { waitUntil } from "./wait-until.js";
 
+/**
+ * How often etcd tells idle watchers (the API server's watch caches) its current revision.
+ * etcd's default is 10 minutes; on a quiet test cluster that leaves a watch cache's
+ * resourceVersion behind, and the API server only sends a BOOKMARK whose resourceVersion is
+ * newer than the watch's start, so bookmarks would rarely come. Busy real clusters move on
+ * by their own writes.
+ */
+export const ETCD_PROGRESS_NOTIFY_INTERVAL = "5s";
+
 /** etcd answers /health within a second or two of starting on a fresh data dir. */
 export const ETCD_READY_TIMEOUT_MS = 30_000;
 
@@ -46,6 +55,7 @@ export async function startEtcd(options: EtcdServerOptions): Promise<EtcdServer>
       `--initial-cluster=krm=${peerUrl}`,
       "--initial-cluster-state=new",
       "--unsafe-no-fsync",
+      `--watch-progress-notify-interval=${ETCD_PROGRESS_NOTIFY_INTERVAL}`,
       "--log-level=warn",
     ],
     logPath: join(options.logDir, "etcd.log"),
