@@ -81,7 +81,14 @@ export class Churn {
         else this.counts.creates += 1;
       } else if (random < 0.6) {
         await this.client.patch(
-          { ...header(kind, namespace, name), metadata: { name, ...(namespace !== "" ? { namespace } : {}), labels: { gen: String(Math.floor(random * 1000)), flip: random < 0.3 ? "a" : "b" } } },
+          {
+            ...header(kind, namespace, name),
+            metadata: {
+              name,
+              ...(namespace !== "" ? { namespace } : {}),
+              labels: { gen: String(Math.floor(random * 1000)), flip: random < 0.3 ? "a" : "b" },
+            },
+          },
           undefined,
           undefined,
           undefined,
@@ -105,14 +112,19 @@ export class Churn {
     await this.client.delete({ ...header(kind, namespace, name) }, undefined, undefined, 0);
     if (kind === "persistentvolumeclaims") {
       // No controller-manager removes the pvc-protection finalizer; do it so the PVC goes away.
-      await this.client.patch(
-        { ...header(kind, namespace, name), metadata: { name, namespace, finalizers: null } } as unknown as ReturnType<typeof header>,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        PatchStrategy.MergePatch,
-      ).catch(() => undefined);
+      await this.client
+        .patch(
+          {
+            ...header(kind, namespace, name),
+            metadata: { name, namespace, finalizers: null },
+          } as unknown as ReturnType<typeof header>,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          PatchStrategy.MergePatch,
+        )
+        .catch(() => undefined);
     }
   }
 
@@ -126,7 +138,11 @@ export class Churn {
   }
 }
 
-function header(kind: FixtureKind, namespace: string, name: string): { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } } {
+function header(
+  kind: FixtureKind,
+  namespace: string,
+  name: string,
+): { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } } {
   const object = fixture(kind, namespace, name, {});
   return {
     apiVersion: object.apiVersion ?? "v1",

@@ -22,7 +22,9 @@ export interface StateDiff {
 /** `key -> uid@rv` of every object the API server lists now. */
 export async function listIdentity(kubeConfig: KubeConfig, kind: KindSpec): Promise<Map<string, string>> {
   const body = (await kubeGetJson(kubeConfig, { path: collectionPath(kind) })) as { items: KubeObject[] };
-  return new Map(body.items.map((o) => [keyOf(o), `${o.metadata.uid ?? ""}@${o.metadata.resourceVersion ?? ""}`]));
+  return new Map(
+    body.items.map((o) => [keyOf(o), `${o.metadata.uid ?? ""}@${o.metadata.resourceVersion ?? ""}`]),
+  );
 }
 
 /** `key -> uid@rv` of every object in krm's state hash. */
@@ -40,7 +42,9 @@ export async function diffState(kubeConfig: KubeConfig, redis: Redis, kind: Kind
   const [listed, cached] = await Promise.all([listIdentity(kubeConfig, kind), stateIdentity(redis, kind)]);
   const missing = [...listed.keys()].filter((k) => !cached.has(k));
   const extra = [...cached.keys()].filter((k) => !listed.has(k));
-  const stale = [...listed.entries()].filter(([k, id]) => cached.has(k) && cached.get(k) !== id).map(([k]) => k);
+  const stale = [...listed.entries()]
+    .filter(([k, id]) => cached.has(k) && cached.get(k) !== id)
+    .map(([k]) => k);
   return { kind: kind.id, listed: listed.size, cached: cached.size, missing, extra, stale };
 }
 

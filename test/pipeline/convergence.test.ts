@@ -21,6 +21,8 @@ import { waitUntil } from "../support/wait-until.js";
 import { Churn } from "./churn.js";
 import { diffState, isConverged, type StateDiff } from "./compare-state.js";
 import { startParts, stopParts } from "./krm-parts.js";
+import { cliUnavailableReason, startKrmProcess } from "./krm-process.js";
+import type { ManagedProcess } from "../support/managed-process.js";
 
 const VERIFY_INTERVAL_MS = 5000;
 /** Shortened bookmark period so the blackholed watch is declared dead within seconds. */
@@ -35,12 +37,16 @@ describe("cache pipeline under faults", () => {
   let proxy: FaultProxy;
   let redis: Redis;
   let parts: RunningPart[] = [];
+  let aggregatorProcess: ManagedProcess | undefined;
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     // deployments are served without the watch cache, so an etcd compaction makes their
     // watch resume fail with 410 Gone (with the cache, the cache's window would absorb it).
-    controlPlane = await startControlPlane({ logDir: resolve(ARTIFACTS, "control-plane"), watchCacheDisabledFor: ["deployments.apps"] });
+    controlPlane = await startControlPlane({
+      logDir: resolve(ARTIFACTS, "control-plane"),
+      watchCacheDisabledFor: ["deployments.apps"],
+    });
     redisServer = await startRedis();
     proxy = await startFaultProxy({ targetHost: controlPlane.host, targetPort: controlPlane.port });
     redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
@@ -48,6 +54,7 @@ describe("cache pipeline under faults", () => {
 
   afterAll(async () => {
     await stopParts(parts);
+    await aggregatorProcess?.stop();
     redis?.disconnect();
     await proxy?.stop();
     await redisServer?.stop();
@@ -61,7 +68,26 @@ describe("cache pipeline under faults", () => {
 
     const viaProxy = new KubeConfig();
     viaProxy.loadFromFile(controlPlane.kubeconfigFor(proxy.url));
-    const logger = pino({ level: "info" }, pino.destination({ dest: resolve(ARTIFACTS, "krm.log"), sync: false }));
+    // The pods aggregator runs as its own `krm aggregator` process (to be SIGKILLed) when the
+    // built CLI can start; otherwise in-process like the others.
+    const cliProblem = cliUnavailableReason();
+    const startPodsAggregator = (): ManagedProcess =>
+      startKrmProcess({
+        part: "aggregator",
+        kind: "pods",
+        kubeconfigPath: controlPlane.kubeconfigFor(proxy.url),
+        redisUrl: redisServer.url,
+        logPath: resolve(ARTIFACTS, "aggregator-pods.log"),
+      });
+    if (cliProblem === undefined) aggregatorProcess = startPodsAggregator();
+    else
+      console.log(
+        JSON.stringify({ note: "SIGKILL step skipped: the krm CLI cannot run", reason: cliProblem }),
+      );
+    const logger = pino(
+      { level: "info" },
+      pino.destination({ dest: resolve(ARTIFACTS, "krm.log"), sync: false, append: false }),
+    );
     parts = await startParts({
       kinds: BUILTIN_KINDS,
       kubeConfig: viaProxy,
@@ -70,13 +96,23 @@ describe("cache pipeline under faults", () => {
       verifyIntervalMs: VERIFY_INTERVAL_MS,
       bookmarkSilenceMs: BOOKMARK_SILENCE_MS,
       watchTimeoutSeconds: WATCH_TIMEOUT_SECONDS,
+      skipAggregatorFor: aggregatorProcess !== undefined ? ["pods"] : [],
     });
 
     const churn = new Churn({ kubeConfig: admin, namespaces: NAMESPACES, namesPerNamespace: 4, pauseMs: 15 });
     await churn.run(80);
     await waitForConvergence(admin, 30_000, "initial convergence");
 
-    const faults = { cuts: 0, cutConnections: 0, blackholes: 0, apiServerRestarts: 0, etcdCompactions: 0, redisFlushes: 0, redisRestarts: 0, processKills: 0 };
+    const faults = {
+      cuts: 0,
+      cutConnections: 0,
+      blackholes: 0,
+      apiServerRestarts: 0,
+      etcdCompactions: 0,
+      redisFlushes: 0,
+      redisRestarts: 0,
+      processKills: 0,
+    };
     const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
     churn.start();
     const faultsStartedAt = Date.now();
@@ -103,7 +139,14 @@ describe("cache pipeline under faults", () => {
     await pause(3000);
     await redisServer.restart();
     faults.redisRestarts += 1;
-    await pause(3000);
+    await pause(2000);
+    if (aggregatorProcess !== undefined) {
+      await aggregatorProcess.kill();
+      faults.processKills += 1;
+      await pause(1000);
+      aggregatorProcess = startPodsAggregator();
+    }
+    await pause(2000);
     await churn.stop();
     const faultsEndedAt = Date.now();
 
@@ -112,7 +155,9 @@ describe("cache pipeline under faults", () => {
     const convergedAfterMs = Date.now() - faultsEndedAt;
 
     const watch = await Promise.all(BUILTIN_KINDS.map((k) => redis.hgetall(kindKeys(k).watch)));
-    const verifications = await Promise.all(BUILTIN_KINDS.map((k) => redis.xrange(kindKeys(k).verifications, "-", "+")));
+    const verifications = await Promise.all(
+      BUILTIN_KINDS.map((k) => redis.xrange(kindKeys(k).verifications, "-", "+")),
+    );
     const drift = { missing: 0, extra: 0, stale: 0 };
     for (const entries of verifications) {
       for (const [, fields] of entries) {
@@ -139,7 +184,11 @@ describe("cache pipeline under faults", () => {
     expect(convergedAfterMs).toBeLessThanOrEqual(deadlineMs + 1000);
   });
 
-  async function waitForConvergence(admin: KubeConfig, timeoutMs: number, what: string): Promise<StateDiff[]> {
+  async function waitForConvergence(
+    admin: KubeConfig,
+    timeoutMs: number,
+    what: string,
+  ): Promise<StateDiff[]> {
     let last: StateDiff[] = [];
     return waitUntil(
       async () => {
@@ -150,7 +199,17 @@ describe("cache pipeline under faults", () => {
         what,
         timeoutMs,
         intervalMs: 250,
-        describeFailure: () => JSON.stringify(last.filter((d) => !isConverged(d)).map((d) => ({ ...d, missing: d.missing.slice(0, 5), extra: d.extra.slice(0, 5), stale: d.stale.slice(0, 5) }))),
+        describeFailure: () =>
+          JSON.stringify(
+            last
+              .filter((d) => !isConverged(d))
+              .map((d) => ({
+                ...d,
+                missing: d.missing.slice(0, 5),
+                extra: d.extra.slice(0, 5),
+                stale: d.stale.slice(0, 5),
+              })),
+          ),
       },
     );
   }

@@ -1,7 +1,13 @@
 /** Minimal valid objects of the six built-in kinds, for churn against a cluster without controllers. */
 import type { KubernetesObject } from "@kubernetes/client-node";
 
-export type FixtureKind = "pods" | "deployments.apps" | "persistentvolumeclaims" | "services" | "ingresses.networking.k8s.io" | "nodes";
+export type FixtureKind =
+  | "pods"
+  | "deployments.apps"
+  | "persistentvolumeclaims"
+  | "services"
+  | "ingresses.networking.k8s.io"
+  | "nodes";
 
 export const FIXTURE_KINDS: readonly FixtureKind[] = [
   "pods",
@@ -15,7 +21,12 @@ export const FIXTURE_KINDS: readonly FixtureKind[] = [
 const CONTAINER = { name: "app", image: "registry.k8s.io/pause:3.10" };
 
 /** An object of `kind` named `name` (namespace ignored for nodes) with `labels`. */
-export function fixture(kind: FixtureKind, namespace: string, name: string, labels: Record<string, string>): KubernetesObject & Record<string, unknown> {
+export function fixture(
+  kind: FixtureKind,
+  namespace: string,
+  name: string,
+  labels: Record<string, string>,
+): KubernetesObject & Record<string, unknown> {
   const metadata = { name, namespace, labels };
   switch (kind) {
     case "pods":
@@ -39,7 +50,12 @@ export function fixture(kind: FixtureKind, namespace: string, name: string, labe
         spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } },
       };
     case "services":
-      return { apiVersion: "v1", kind: "Service", metadata, spec: { ports: [{ port: 80 }], selector: { app: name } } };
+      return {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata,
+        spec: { ports: [{ port: 80 }], selector: { app: name } },
+      };
     case "ingresses.networking.k8s.io":
       return {
         apiVersion: "networking.k8s.io/v1",

@@ -41,7 +41,13 @@ export async function startParts(options: PartsOptions): Promise<RunningPart[]> 
       }),
     );
     if (!(options.skipAggregatorFor ?? []).includes(kind.id)) {
-      parts.push(await startAggregator({ kind, redisUrl: options.redisUrl, logger: logger.child({ part: "aggregator" }) }));
+      parts.push(
+        await startAggregator({
+          kind,
+          redisUrl: options.redisUrl,
+          logger: logger.child({ part: "aggregator" }),
+        }),
+      );
     }
   }
   return parts;
