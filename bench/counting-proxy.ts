@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Agent as HttpsAgent, createServer, request as httpsRequest, type Server } from "node:https";
 
 /** Path the proxy answers itself with its counters; krm never asks for it. */
 export const COUNTS_PATH = "/__bench/counts";
@@ -14,6 +14,9 @@ export interface ProxyCounts {
 export interface CountingProxyOptions {
   readonly upstream: URL;
   readonly ca?: Buffer;
+  /** Serving key and certificate: the API server's own, so krm trusts the proxy with the same CA. */
+  readonly key: Buffer;
+  readonly cert: Buffer;
   readonly host: string;
   readonly port: number;
 }
@@ -39,44 +42,48 @@ export function classify(method: string, rawUrl: string): string {
 }
 
 /**
- * A plain-HTTP proxy in front of the TLS API server, given to krm as its server, that counts
- * every request krm makes. It runs in its own process so its CPU is not the benchmark's.
+ * A TLS proxy in front of the API server, given to krm as its server, that counts every
+ * request krm makes (kube-apiserver's request metrics carry no user agent, so they cannot
+ * single krm out). It runs in its own process so its CPU is not the benchmark's.
  */
 export function startCountingProxy(options: CountingProxyOptions): Promise<Server> {
   const byVerb: Record<string, number> = {};
   let total = 0;
   let responseBytes = 0;
   const agent = new HttpsAgent({ keepAlive: true, maxSockets: 256, ca: options.ca });
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const rawUrl = req.url ?? "/";
-    if (rawUrl === COUNTS_PATH) {
-      const counts: ProxyCounts = { total, byVerb, responseBytes };
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify(counts));
-      return;
-    }
-    total += 1;
-    const verb = classify(req.method ?? "GET", rawUrl);
-    byVerb[verb] = (byVerb[verb] ?? 0) + 1;
-    const headers = { ...req.headers, host: options.upstream.host };
-    const upstream = httpsRequest(
-      new URL(rawUrl, options.upstream),
-      { method: req.method, headers, agent },
-      (upstreamRes) => {
-        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
-        upstreamRes.on("data", (chunk: Buffer) => {
-          responseBytes += chunk.length;
-        });
-        upstreamRes.pipe(res);
-      },
-    );
-    upstream.on("error", () => {
-      if (!res.headersSent) res.writeHead(502);
-      res.end();
-    });
-    res.on("close", () => upstream.destroy());
-    req.pipe(upstream);
-  });
+  const server = createServer(
+    { key: options.key, cert: options.cert },
+    (req: IncomingMessage, res: ServerResponse) => {
+      const rawUrl = req.url ?? "/";
+      if (rawUrl === COUNTS_PATH) {
+        const counts: ProxyCounts = { total, byVerb, responseBytes };
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify(counts));
+        return;
+      }
+      total += 1;
+      const verb = classify(req.method ?? "GET", rawUrl);
+      byVerb[verb] = (byVerb[verb] ?? 0) + 1;
+      const headers = { ...req.headers, host: options.upstream.host };
+      const upstream = httpsRequest(
+        new URL(rawUrl, options.upstream),
+        { method: req.method, headers, agent },
+        (upstreamRes) => {
+          res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+          upstreamRes.on("data", (chunk: Buffer) => {
+            responseBytes += chunk.length;
+          });
+          upstreamRes.pipe(res);
+        },
+      );
+      upstream.on("error", () => {
+        if (!res.headersSent) res.writeHead(502);
+        res.end();
+      });
+      res.on("close", () => upstream.destroy());
+      req.pipe(upstream);
+    },
+  );
   return new Promise((resolve, reject) => {
     server.on("error", reject);
     server.listen(options.port, options.host, () => resolve(server));

@@ -1,3 +1,4 @@
+import { loadavg } from "node:os";
 import { send, type HttpTarget } from "./http-target.js";
 import { round, summarize, type LatencySummary } from "./stats.js";
 
@@ -20,6 +21,8 @@ export interface ReadCellResult {
   readonly requestsPerSecond: number;
   readonly bytesPerResponse: number | null;
   readonly latencyMs: LatencySummary;
+  /** 1-minute load average when the cell ended. */
+  readonly loadAverage: number;
 }
 
 /**
@@ -66,5 +69,6 @@ export async function runReadCell(options: ReadCellOptions): Promise<ReadCellRes
     requestsPerSecond: round((latencies.length / elapsed) * 1000, 1) ?? 0,
     bytesPerResponse: latencies.length === 0 ? null : Math.round(bytes / latencies.length),
     latencyMs: summarize(latencies),
+    loadAverage: Math.round((loadavg()[0] ?? 0) * 100) / 100,
   };
 }

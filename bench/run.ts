@@ -2,8 +2,9 @@
 // real control plane started here. See BENCHMARKS.md for what is measured and how to read it.
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { KubeConfig } from "@kubernetes/client-node";
 import { Redis } from "ioredis";
 import { startControlPlane } from "../test/support/control-plane.js";
 import { freePort } from "../test/support/free-port.js";
@@ -20,7 +21,14 @@ import { runReadPhase } from "./phases/read-phase.js";
 import { populate, populationFor, type PopulationCounts } from "./populate.js";
 import type { BenchResults, SizeResult } from "./result-types.js";
 import { podPlacement } from "./fixtures.js";
+import { readCounts } from "./phases/counts-delta.js";
 import { redisMemory } from "./redis-stats.js";
+
+function kubeConfigFrom(path: string): KubeConfig {
+  const config = new KubeConfig();
+  config.loadFromFile(path);
+  return config;
+}
 
 const log = (line: string): void => {
   process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
@@ -59,11 +67,11 @@ async function main(options: BenchOptions): Promise<string> {
       fileURLToPath(new URL("./counting-proxy-main.js", import.meta.url)),
       controlPlane.url,
       String(proxyPort),
-      controlPlane.caPath,
+      dirname(controlPlane.caPath),
     ],
     logPath: join(workDir, "counting-proxy.log"),
   });
-  const proxyUrl = `http://127.0.0.1:${proxyPort}`;
+  const proxyUrl = `https://127.0.0.1:${proxyPort}`;
   const apiServer = kubeTarget("kube-apiserver", controlPlane.kubeConfig());
   const sizes: SizeResult[] = [];
   const results: BenchResults = {
@@ -81,12 +89,13 @@ async function main(options: BenchOptions): Promise<string> {
     await writeFile(resultPath, `${JSON.stringify(results, null, 2)}\n`);
   };
   try {
-    await waitUntil(async () => ((await fetch(`${proxyUrl}/__bench/counts`)).ok ? true : undefined), {
+    const krmKubeconfig = controlPlane.kubeconfigFor(proxyUrl);
+    const proxyTarget = kubeTarget("counting-proxy", kubeConfigFrom(krmKubeconfig));
+    await waitUntil(async () => ((await readCounts(proxyTarget)).total >= 0 ? true : undefined), {
       what: "counting proxy",
       timeoutMs: 10_000,
       abortReason: () => proxy.exited,
     });
-    const krmKubeconfig = controlPlane.kubeconfigFor(proxyUrl);
     const apiServerPid = await findPid(`--secure-port=${controlPlane.port}`);
     results.kubeApiServerPid = apiServerPid;
     let previous: PopulationCounts | undefined;
@@ -129,7 +138,7 @@ async function main(options: BenchOptions): Promise<string> {
           size.cost = await runCostPhase({
             krm: krm.api,
             redis,
-            proxyUrl,
+            proxy: proxyTarget,
             pids,
             windowMs: options.costWindowMs,
             redisBaseline,
@@ -155,7 +164,7 @@ async function main(options: BenchOptions): Promise<string> {
             kubeConfig: controlPlane.kubeConfig(),
             rates: options.writeRates,
             durationMs: options.freshnessMs,
-            proxyUrl,
+            proxy: proxyTarget,
             pids,
             runId: `${runId}-${pods}`,
             log,

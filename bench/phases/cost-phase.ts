@@ -19,7 +19,7 @@ export const READER_COUNTS = [1, 50] as const;
 export interface CostOptions {
   readonly krm: HttpTarget;
   readonly redis: Redis;
-  readonly proxyUrl: string;
+  readonly proxy: HttpTarget;
   readonly pids: Readonly<Record<string, number>>;
   readonly windowMs: number;
   /** used_memory of the empty Redis before krm started. */
@@ -83,7 +83,7 @@ async function memoryFigures(options: CostOptions): Promise<MemoryFigures> {
  * from krm as fast as they can. Then memory and the verifier's recorded cycles.
  */
 export async function runCostPhase(options: CostOptions): Promise<CostResult> {
-  const atRest = await measureWindow(options.proxyUrl, options.pids, async () => {
+  const atRest = await measureWindow(options.proxy, options.pids, async () => {
     await new Promise((resolve) => setTimeout(resolve, options.windowMs));
     return null;
   });
@@ -96,7 +96,7 @@ export async function runCostPhase(options: CostOptions): Promise<CostResult> {
   );
   const readers: WindowMeasurement<ReadCellResult & { readers: number }>[] = [];
   for (const count of READER_COUNTS) {
-    const measured = await measureWindow(options.proxyUrl, options.pids, async () => ({
+    const measured = await measureWindow(options.proxy, options.pids, async () => ({
       readers: count,
       ...(await runReadCell({
         target: options.krm,

@@ -1,9 +1,9 @@
+import { getJson, type HttpTarget } from "../http-target.js";
 import { COUNTS_PATH, type ProxyCounts } from "../counting-proxy.js";
 
 /** Reads the counting proxy's cumulative counters. */
-export async function readCounts(proxyUrl: string): Promise<ProxyCounts> {
-  const res = await fetch(`${proxyUrl}${COUNTS_PATH}`);
-  return (await res.json()) as ProxyCounts;
+export function readCounts(proxy: HttpTarget): Promise<ProxyCounts> {
+  return getJson<ProxyCounts>(proxy, COUNTS_PATH);
 }
 
 export interface CountsWindow {

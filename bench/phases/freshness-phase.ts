@@ -15,7 +15,7 @@ export interface FreshnessOptions {
   readonly kubeConfig: KubeConfig;
   readonly rates: readonly number[];
   readonly durationMs: number;
-  readonly proxyUrl: string;
+  readonly proxy: HttpTarget;
   readonly pids: Readonly<Record<string, number>>;
   readonly runId: string;
   readonly log: (line: string) => void;
@@ -68,7 +68,7 @@ export async function runFreshnessPhase(
       observers.push(await startKrmWatch(options.krm, namespace, watch));
       observers.push(startKrmPoll(options.krm, namespace, poll));
       observers.push(await startInformer(options.kubeConfig, namespace, informer));
-      const measured = await measureWindow(options.proxyUrl, options.pids, async () => {
+      const measured = await measureWindow(options.proxy, options.pids, async () => {
         const started = performance.now();
         const writer = await runWriter({
           api: options.apiServer,
