@@ -190,6 +190,10 @@ async function main(options: BenchOptions): Promise<string> {
   return resultPath;
 }
 
+if (process.argv.includes("--help")) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
 try {
   const options = parseBenchOptions(process.argv.slice(2), process.env);
   const path = await main(options);
