@@ -72,7 +72,11 @@ export class NotFoundError extends ApiError {
 export class MethodNotAllowedError extends ApiError {
   override readonly name = "MethodNotAllowedError";
   constructor(method: string) {
-    super(405, "MethodNotAllowed", `the server does not allow this method on the requested resource: ${method} (krm is read-only)`);
+    super(
+      405,
+      "MethodNotAllowed",
+      `the server does not allow this method on the requested resource: ${method} (krm is read-only)`,
+    );
   }
 }
 

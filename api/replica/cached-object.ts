@@ -26,7 +26,11 @@ export function cacheObject(key: string, json: string): CachedObject {
   } catch (error) {
     throw new BadObjectError(`object ${key} is not JSON`, { cause: error });
   }
-  if (typeof parsed !== "object" || parsed === null || typeof (parsed as { metadata?: unknown }).metadata !== "object") {
+  if (
+    typeof parsed !== "object" ||
+    parsed === null ||
+    typeof (parsed as { metadata?: unknown }).metadata !== "object"
+  ) {
     throw new BadObjectError(`object ${key} has no metadata`);
   }
   const object = parsed as KubeObject;

@@ -8,7 +8,8 @@ export class ChangeRing<T> {
   private length = 0;
 
   constructor(readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`ring capacity must be a positive integer`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`ring capacity must be a positive integer`);
     this.slots = new Array<T | undefined>(capacity);
   }
 

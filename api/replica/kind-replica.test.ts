@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import { KindReplica, type FeedChange, type ReplicaEvent } from "./kind-replica.js";
 
 function pod(ns: string, name: string, rv: number, labels: Record<string, string> = {}): string {
-  return JSON.stringify({ apiVersion: "v1", kind: "Pod", metadata: { namespace: ns, name, resourceVersion: String(rv), labels } });
+  return JSON.stringify({
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { namespace: ns, name, resourceVersion: String(rv), labels },
+  });
 }
 
 function loaded(ringCapacity = 100): KindReplica {
@@ -15,11 +19,18 @@ function loaded(ringCapacity = 100): KindReplica {
   return replica;
 }
 
-function change(id: string, type: "ADDED" | "MODIFIED" | "DELETED", ns: string, name: string, rv: number): FeedChange {
+function change(
+  id: string,
+  type: "ADDED" | "MODIFIED" | "DELETED",
+  ns: string,
+  name: string,
+  rv: number,
+): FeedChange {
   return { id, type, key: `${ns}/${name}`, rv: String(rv), object: pod(ns, name, rv), epoch: "e1" };
 }
 
-const names = (objects: Iterable<{ key: string }> | undefined): string[] => [...(objects ?? [])].map((o) => o.key);
+const names = (objects: Iterable<{ key: string }> | undefined): string[] =>
+  [...(objects ?? [])].map((o) => o.key);
 
 describe("KindReplica", () => {
   it("loads a consistent snapshot in key order with a per-namespace index", () => {
@@ -110,7 +121,11 @@ describe("KindReplica", () => {
   it("leaves out objects it cannot parse and reports them", () => {
     const bad: string[] = [];
     const replica = new KindReplica({ onBadObject: (key) => bad.push(key) });
-    replica.load({ state: { "a/x": "{not json", "a/y": pod("a", "y", 1) }, meta: { epoch: "e" }, position: "0-0" });
+    replica.load({
+      state: { "a/x": "{not json", "a/y": pod("a", "y", 1) },
+      meta: { epoch: "e" },
+      position: "0-0",
+    });
     expect(bad).toEqual(["a/x"]);
     expect(replica.size).toBe(1);
   });

@@ -157,9 +157,17 @@ export class KindReplica {
     this.rv = maxRv(this.rv, parseRv(change.rv));
     const object = incoming ?? previous;
     if (object === undefined) return "applied";
-    const event: ReplicaEvent = { id: change.id, type: change.type, key: change.key, object, previous, resourceVersion: this.rv };
+    const event: ReplicaEvent = {
+      id: change.id,
+      type: change.type,
+      key: change.key,
+      object,
+      previous,
+      resourceVersion: this.rv,
+    };
     const evicted = this.ring.push(event);
-    if (evicted !== undefined) this.floor = { position: evicted.id, resourceVersion: evicted.resourceVersion };
+    if (evicted !== undefined)
+      this.floor = { position: evicted.id, resourceVersion: evicted.resourceVersion };
     for (const listener of this.listeners) listener.onEvent(event);
     return "applied";
   }
@@ -181,7 +189,11 @@ export class KindReplica {
    * optionally in one namespace. `undefined` when `position` is older than the ring holds
    * (the caller answers 410) or newer than this replica has reached.
    */
-  objectsAt(position: StreamId, namespace: string | undefined, afterKey: string): Iterable<CachedObject> | undefined {
+  objectsAt(
+    position: StreamId,
+    namespace: string | undefined,
+    afterKey: string,
+  ): Iterable<CachedObject> | undefined {
     const order = compareStreamIds(position, this.currentPosition);
     if (order > 0 || compareStreamIds(position, this.floor.position) < 0) return undefined;
     const keys = namespace === undefined ? this.allKeys : this.byNamespace.get(namespace);
@@ -287,7 +299,9 @@ function metaFrom(raw: Readonly<Record<string, string>>): ReplicaMeta {
   const verifiedResourceVersion = raw["verifiedResourceVersion"];
   return {
     epoch: raw["epoch"] ?? "",
-    ...(verifiedResourceVersion !== undefined && verifiedResourceVersion !== "" ? { verifiedResourceVersion } : {}),
+    ...(verifiedResourceVersion !== undefined && verifiedResourceVersion !== ""
+      ? { verifiedResourceVersion }
+      : {}),
     ...(verifiedAt !== undefined ? { verifiedAt } : {}),
     ...(lastEventObservedAt !== undefined ? { lastEventObservedAt } : {}),
   };

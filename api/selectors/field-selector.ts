@@ -31,7 +31,9 @@ export function parseFieldSelector(text: string, supportedFields: readonly strin
     }
     const parsed = splitTerm(term);
     if (parsed === undefined) {
-      throw new BadRequestError(`invalid field selector: '${term}' is not a field=value, field==value or field!=value term`);
+      throw new BadRequestError(
+        `invalid field selector: '${term}' is not a field=value, field==value or field!=value term`,
+      );
     }
     const field = parsed.field.trim();
     if (!supported.has(field)) {

@@ -58,7 +58,16 @@ export function parseLabelSelector(text: string): LabelSelector {
         requirement = { key, operator: "exists", values: [] };
       } else if (next.kind === "op") {
         i++;
-        const operator = next.text === "=" || next.text === "==" ? "eq" : next.text === "!=" ? "neq" : next.text === ">" ? "gt" : next.text === "<" ? "lt" : fail("unexpected '!'");
+        const operator =
+          next.text === "=" || next.text === "=="
+            ? "eq"
+            : next.text === "!="
+              ? "neq"
+              : next.text === ">"
+                ? "gt"
+                : next.text === "<"
+                  ? "lt"
+                  : fail("unexpected '!'");
         const following = peek();
         let value = "";
         if (following?.kind === "word") {
@@ -67,7 +76,8 @@ export function parseLabelSelector(text: string): LabelSelector {
         } else if (operator === "gt" || operator === "lt") {
           fail(`expected an integer after '${next.text}'`);
         }
-        if ((operator === "gt" || operator === "lt") && !INTEGER.test(value)) fail(`'${value}' is not an integer`);
+        if ((operator === "gt" || operator === "lt") && !INTEGER.test(value))
+          fail(`'${value}' is not an integer`);
         requirement = { key, operator, values: [validValue(value, fail)] };
       } else if (next.kind === "word" && (next.text === "in" || next.text === "notin")) {
         i++;

@@ -1,0 +1,36 @@
+import type { KubeConfig } from "@kubernetes/client-node";
+import type { Logger } from "../../core/logger.js";
+import { kubernetesGuard } from "./kubernetes-guard.js";
+import { tokenFileGuard } from "./token-file.js";
+import type { AuthOptions, RequestGuard } from "./types.js";
+
+export class AuthConfigError extends Error {
+  override readonly name = "AuthConfigError";
+}
+
+/** `none`: everyone is anonymous and may read everything (only safe on loopback). */
+const OPEN_GUARD: RequestGuard = {
+  authenticate: () => Promise.resolve({ username: "system:anonymous", groups: ["system:unauthenticated"] }),
+  authorize: () => Promise.resolve(),
+};
+
+export async function createGuard(
+  auth: AuthOptions,
+  kubeConfig: KubeConfig | undefined,
+  logger: Logger,
+): Promise<RequestGuard> {
+  switch (auth.mode) {
+    case "none":
+      return OPEN_GUARD;
+    case "token":
+      return tokenFileGuard(auth.tokensFile);
+    case "kubernetes":
+      if (kubeConfig === undefined)
+        throw new AuthConfigError("auth=kubernetes needs a kubeconfig to reach the API server");
+      return kubernetesGuard({
+        kubeConfig,
+        logger,
+        ...(auth.cacheTtlMs !== undefined ? { cacheTtlMs: auth.cacheTtlMs } : {}),
+      });
+  }
+}

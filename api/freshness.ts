@@ -1,0 +1,80 @@
+/**
+ * Freshness of a kind, as headers on every response about it and as the `/status` body.
+ * Header names are part of the API contract (the typed client and the benchmarks read them).
+ */
+import type { ServedKind } from "./served-kind.js";
+
+export const HEADER_RESOURCE_VERSION = "X-Krm-Resource-Version";
+export const HEADER_VERIFIED_RESOURCE_VERSION = "X-Krm-Verified-Resource-Version";
+/** RFC 3339 time of the last merged verified snapshot. */
+export const HEADER_VERIFIED_AT = "X-Krm-Verified-At";
+export const HEADER_VERIFIED_AGE_MS = "X-Krm-Verified-Age-Ms";
+/** ms since the streamer observed the last event applied to the state. */
+export const HEADER_LAST_EVENT_AGE_MS = "X-Krm-Last-Event-Age-Ms";
+/** "true" while this API replica cannot follow Redis (it serves its last known state). */
+export const HEADER_STALE = "X-Krm-Stale";
+/** How long (ms) the replica has been stale; only present when stale. */
+export const HEADER_STALE_FOR_MS = "X-Krm-Stale-For-Ms";
+
+export interface KindFreshness {
+  readonly kind: string;
+  readonly loaded: boolean;
+  readonly verified: boolean;
+  readonly resourceVersion: string;
+  readonly verifiedResourceVersion?: string;
+  readonly verifiedAt?: string;
+  readonly verifiedAgeMs?: number;
+  readonly lastEventObservedAt?: string;
+  readonly lastEventAgeMs?: number;
+  readonly stale: boolean;
+  readonly staleForMs?: number;
+  readonly objects: number;
+  readonly watchers: number;
+  readonly feedPosition: string;
+}
+
+export function freshnessOf(kind: ServedKind, now: number): KindFreshness {
+  const meta = kind.replica.meta;
+  const health = kind.health();
+  return {
+    kind: kind.spec.id,
+    loaded: kind.replica.loaded,
+    verified: meta?.verifiedAt !== undefined,
+    resourceVersion: kind.replica.resourceVersion.toString(),
+    ...(meta?.verifiedResourceVersion !== undefined
+      ? { verifiedResourceVersion: meta.verifiedResourceVersion }
+      : {}),
+    ...(meta?.verifiedAt !== undefined
+      ? {
+          verifiedAt: new Date(meta.verifiedAt).toISOString(),
+          verifiedAgeMs: Math.max(0, now - meta.verifiedAt),
+        }
+      : {}),
+    ...(meta?.lastEventObservedAt !== undefined
+      ? {
+          lastEventObservedAt: new Date(meta.lastEventObservedAt).toISOString(),
+          lastEventAgeMs: Math.max(0, now - meta.lastEventObservedAt),
+        }
+      : {}),
+    stale: health.stale,
+    ...(health.staleSince !== undefined ? { staleForMs: Math.max(0, now - health.staleSince) } : {}),
+    objects: kind.replica.size,
+    watchers: kind.replica.watcherCount,
+    feedPosition: kind.replica.position,
+  };
+}
+
+export function freshnessHeaders(kind: ServedKind, now: number): Record<string, string> {
+  const f = freshnessOf(kind, now);
+  const headers: Record<string, string> = {
+    [HEADER_RESOURCE_VERSION]: f.resourceVersion,
+    [HEADER_STALE]: String(f.stale),
+  };
+  if (f.verifiedResourceVersion !== undefined)
+    headers[HEADER_VERIFIED_RESOURCE_VERSION] = f.verifiedResourceVersion;
+  if (f.verifiedAt !== undefined) headers[HEADER_VERIFIED_AT] = f.verifiedAt;
+  if (f.verifiedAgeMs !== undefined) headers[HEADER_VERIFIED_AGE_MS] = String(f.verifiedAgeMs);
+  if (f.lastEventAgeMs !== undefined) headers[HEADER_LAST_EVENT_AGE_MS] = String(f.lastEventAgeMs);
+  if (f.staleForMs !== undefined) headers[HEADER_STALE_FOR_MS] = String(f.staleForMs);
+  return headers;
+}

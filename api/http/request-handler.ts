@@ -1,0 +1,204 @@
+/**
+ * The API's request handler: routes a request, authenticates and authorizes it, answers
+ * from the replicas, and maps every thrown error to a Kubernetes Status in one place
+ * (logging only 5xx). Lists are built from pre-serialized objects; see list-response.ts.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { performance } from "node:perf_hooks";
+import type { Logger } from "../../core/logger.js";
+import { objectKey } from "../../core/object-key.js";
+import type { RequestGuard, ResourceAttributes } from "../auth/types.js";
+import type { Discovery } from "../discovery/discovery.js";
+import { MethodNotAllowedError, NotFoundError, UriTooLongError, statusOf } from "../errors.js";
+import { freshnessHeaders, freshnessOf } from "../freshness.js";
+import { parseListQuery } from "../list/list-query.js";
+import { listBody } from "../list/list-response.js";
+import type { ApiMetrics } from "../observability/api-metrics.js";
+import { isServable, objectNotFound, requireServable, type ServedKind } from "../served-kind.js";
+import { serveWatch } from "../watch/watch-stream.js";
+import { sendError, sendJson, sendText } from "./respond.js";
+import { routeOf, type Route } from "./route.js";
+
+/** Longest request target accepted (kube-apiserver's limit is similar); longer is 414. */
+export const MAX_URL_LENGTH = 16 * 1024;
+
+/** Serves `/dashboard` and everything below it; owned by the metrics part. */
+export type DashboardHandler = (request: IncomingMessage, response: ServerResponse) => void | Promise<void>;
+
+export interface RequestHandlerContext {
+  readonly kinds: readonly ServedKind[];
+  readonly discovery: Discovery;
+  readonly guard: RequestGuard;
+  readonly metrics: ApiMetrics;
+  readonly logger: Logger;
+  readonly bookmarkIntervalMs: number;
+  readonly dashboard?: DashboardHandler;
+  readonly now: () => number;
+}
+
+export function createRequestHandler(
+  context: RequestHandlerContext,
+): (request: IncomingMessage, response: ServerResponse) => void {
+  const byPath = new Map(
+    context.kinds.map((k) => [`${k.spec.group}/${k.spec.version}/${k.spec.resource}`, k]),
+  );
+  const notFound = (): NotFoundError => new NotFoundError("the server could not find the requested resource");
+
+  const handle = async (
+    request: IncomingMessage,
+    response: ServerResponse,
+    route: Route,
+    query: URLSearchParams,
+  ): Promise<string> => {
+    switch (route.type) {
+      case "healthz":
+        sendText(response, 200, "ok");
+        return "health";
+      case "readyz": {
+        const waiting = context.kinds.filter((k) => !isServable(k)).map((k) => k.spec.id);
+        sendText(
+          response,
+          waiting.length === 0 ? 200 : 503,
+          waiting.length === 0 ? "ok" : `not verified yet: ${waiting.join(", ")}`,
+        );
+        return "health";
+      }
+      case "metrics":
+        sendText(
+          response,
+          200,
+          context.metrics.exposition(context.kinds, context.now()),
+          "text/plain; version=0.0.4; charset=utf-8",
+        );
+        return "metrics";
+      case "version":
+        sendJson(response, 200, context.discovery.version);
+        return "discovery";
+      case "dashboard":
+        if (context.dashboard === undefined) throw notFound();
+        await context.dashboard(request, response);
+        return "dashboard";
+      case "unknown":
+        throw notFound();
+      default:
+        break;
+    }
+    await context.guard.authenticate(request.headers.authorization);
+    switch (route.type) {
+      case "status": {
+        const now = context.now();
+        const kinds = context.kinds.map((k) => freshnessOf(k, now));
+        sendJson(response, 200, JSON.stringify({ ready: context.kinds.every(isServable), kinds }));
+        return "status";
+      }
+      case "api-root":
+        sendJson(response, 200, context.discovery.api);
+        return "discovery";
+      case "apis-root":
+        sendJson(response, 200, context.discovery.apis);
+        return "discovery";
+      case "api-group": {
+        const body = context.discovery.groups.get(route.group);
+        if (body === undefined) throw notFound();
+        sendJson(response, 200, body);
+        return "discovery";
+      }
+      case "group-version": {
+        const body = context.discovery.resources.get(
+          route.group === "" ? route.version : `${route.group}/${route.version}`,
+        );
+        if (body === undefined) throw notFound();
+        sendJson(response, 200, body);
+        return "discovery";
+      }
+      case "resource":
+        break;
+    }
+    const kind = byPath.get(`${route.group}/${route.version}/${route.resource}`);
+    if (kind === undefined || route.subresource !== undefined) throw notFound();
+    const { namespace, name } = route;
+    if (
+      (namespace !== undefined && !kind.spec.namespaced) ||
+      (name !== undefined && kind.spec.namespaced && namespace === undefined)
+    ) {
+      throw notFound();
+    }
+    const listQuery = name === undefined ? parseListQuery(query, kind.spec) : undefined;
+    const verb: ResourceAttributes["verb"] =
+      name !== undefined ? "get" : listQuery?.watch === true ? "watch" : "list";
+    const user = await context.guard.authenticate(request.headers.authorization);
+    await context.guard.authorize(user, {
+      verb,
+      group: kind.spec.group,
+      version: kind.spec.version,
+      resource: kind.spec.resource,
+      namespace: namespace ?? "",
+      ...(name !== undefined ? { name } : {}),
+    });
+    requireServable(kind);
+    const headers = freshnessHeaders(kind, context.now());
+    if (name !== undefined) {
+      const object = kind.replica.get(objectKey(namespace, name));
+      if (object === undefined) throw objectNotFound(kind, name);
+      sendJson(response, 200, object.json, headers);
+      return "get";
+    }
+    if (listQuery === undefined) throw notFound();
+    if (listQuery.watch) {
+      context.metrics.watchStarted();
+      serveWatch(request, response, {
+        kind,
+        query: listQuery,
+        namespace,
+        headers,
+        bookmarkIntervalMs: context.bookmarkIntervalMs,
+        onEnd: () => context.metrics.watchEnded(),
+      });
+      return "watch";
+    }
+    sendJson(response, 200, listBody(kind, listQuery, namespace), headers);
+    return "list";
+  };
+
+  return (request, response) => {
+    const started = performance.now();
+    const url = request.url ?? "/";
+    const finish = (route: string, code: number): void => {
+      context.metrics.observe(route, code, (performance.now() - started) / 1000);
+    };
+    const fail = (error: unknown, route: string): void => {
+      const code = sendError(response, error);
+      if (code >= 500)
+        context.logger.error(
+          { err: error, url: url.slice(0, 200), method: request.method },
+          "request failed",
+        );
+      finish(route, code);
+    };
+    if (url.length > MAX_URL_LENGTH) {
+      fail(new UriTooLongError(url.length, MAX_URL_LENGTH), "other");
+      return;
+    }
+    const questionMark = url.indexOf("?");
+    const path = questionMark < 0 ? url : url.slice(0, questionMark);
+    const query = new URLSearchParams(questionMark < 0 ? "" : url.slice(questionMark + 1));
+    const route = routeOf(path);
+    if (request.method !== "GET" && request.method !== "HEAD" && route.type !== "dashboard") {
+      response.setHeader("Allow", "GET, HEAD");
+      fail(route.type === "unknown" ? notFound() : new MethodNotAllowedError(request.method ?? ""), "other");
+      return;
+    }
+    handle(request, response, route, query).then(
+      (name) => finish(name, response.statusCode),
+      (error: unknown) => fail(error, route.type === "resource" ? "resource" : route.type),
+    );
+  };
+}
+
+/** The Status body for a request the HTTP parser rejected (e.g. 431 headers too large). */
+export function rawStatusResponse(code: number, message: string): string {
+  const reason = code === 431 ? "RequestEntityTooLarge" : "BadRequest";
+  const body = JSON.stringify({ ...statusOf(undefined), message, reason, code });
+  const text = code === 431 ? "Request Header Fields Too Large" : "Bad Request";
+  return `HTTP/1.1 ${code} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+}

@@ -1,0 +1,158 @@
+/**
+ * `krm api`: serves the aggregated state of every configured kind over Kubernetes-shaped
+ * HTTP (design.md §3) from in-memory replicas that follow each kind's change feed in Redis.
+ */
+import { createServer, type Server } from "node:http";
+import type { Socket } from "node:net";
+import type { KubeConfig } from "@kubernetes/client-node";
+import type { KindSpec } from "../core/kinds.js";
+import type { Logger } from "../core/logger.js";
+import type { RunningPart } from "../core/running-part.js";
+import { AuthConfigError, createGuard } from "./auth/guard.js";
+import type { AuthOptions } from "./auth/types.js";
+import { buildDiscovery } from "./discovery/discovery.js";
+import { createRequestHandler, rawStatusResponse, type DashboardHandler } from "./http/request-handler.js";
+import { ApiMetrics } from "./observability/api-metrics.js";
+import { KindReplica } from "./replica/kind-replica.js";
+import { ReplicaFeed } from "./replica/redis-feed.js";
+import type { ServedKind } from "./served-kind.js";
+import { DEFAULT_BOOKMARK_INTERVAL_MS } from "./watch/watch-stream.js";
+
+export type { AuthOptions } from "./auth/types.js";
+export type { DashboardHandler } from "./http/request-handler.js";
+export * from "./freshness.js";
+
+export const DEFAULT_HOST = "127.0.0.1";
+export const DEFAULT_PORT = 8080;
+/** Request headers larger than this are answered 431 (node's default is 16 KiB; URLs up to 16 KiB must fit). */
+export const MAX_HEADER_BYTES = 64 * 1024;
+
+export interface ApiServerOptions {
+  readonly kinds: readonly KindSpec[];
+  readonly redisUrl: string;
+  readonly logger: Logger;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Default 8080; 0 picks a free port (see the returned `url`). */
+  readonly port?: number;
+  readonly auth: AuthOptions;
+  /** Needed for auth=kubernetes (TokenReview, SubjectAccessReview). */
+  readonly kubeConfig?: KubeConfig;
+  /** Allow auth=none on a non-loopback address. */
+  readonly allowInsecureNoAuth?: boolean;
+  readonly keyPrefix?: string;
+  /**
+   * Mount point of the dashboard (the metrics part's HTML page): requests to `/dashboard`
+   * and below go to it, unauthenticated (it shows freshness and delay, never objects).
+   */
+  readonly dashboard?: DashboardHandler;
+  /** Period of watch BOOKMARK events; default 30 s. */
+  readonly bookmarkIntervalMs?: number;
+  /** Changes kept per kind for watch resumes and continue tokens. */
+  readonly ringCapacity?: number;
+  /** Feed tuning, mostly for tests: XREAD block time and state-meta refresh spacing. */
+  readonly feed?: { readonly blockMs?: number; readonly checkIntervalMs?: number };
+}
+
+export class ApiConfigError extends Error {
+  override readonly name = "ApiConfigError";
+}
+
+export function isLoopbackHost(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+export async function startApiServer(options: ApiServerOptions): Promise<RunningPart & { url: string }> {
+  const host = options.host ?? DEFAULT_HOST;
+  const port = options.port ?? DEFAULT_PORT;
+  if (options.auth.mode === "none" && !isLoopbackHost(host) && options.allowInsecureNoAuth !== true) {
+    throw new ApiConfigError(
+      `auth=none would expose the cache without authentication on ${host}; bind to loopback or pass allowInsecureNoAuth`,
+    );
+  }
+  const logger = options.logger;
+  let guard;
+  try {
+    guard = await createGuard(options.auth, options.kubeConfig, logger);
+  } catch (error) {
+    if (error instanceof AuthConfigError) throw new ApiConfigError(error.message);
+    throw error;
+  }
+  const feeds: ReplicaFeed[] = [];
+  const kinds: ServedKind[] = options.kinds.map((spec) => {
+    const replica = new KindReplica({
+      ...(options.ringCapacity !== undefined ? { ringCapacity: options.ringCapacity } : {}),
+      onBadObject: (key, error) =>
+        logger.warn({ kind: spec.id, key, err: error }, "unparseable object left out"),
+    });
+    const feed = new ReplicaFeed({
+      kind: spec,
+      replica,
+      redisUrl: options.redisUrl,
+      logger,
+      ...(options.keyPrefix !== undefined ? { keyPrefix: options.keyPrefix } : {}),
+      ...(options.feed?.blockMs !== undefined ? { blockMs: options.feed.blockMs } : {}),
+      ...(options.feed?.checkIntervalMs !== undefined
+        ? { checkIntervalMs: options.feed.checkIntervalMs }
+        : {}),
+    });
+    feeds.push(feed);
+    return { spec, replica, health: () => feed.health };
+  });
+  const handler = createRequestHandler({
+    kinds,
+    discovery: buildDiscovery(options.kinds),
+    guard,
+    metrics: new ApiMetrics(),
+    logger,
+    bookmarkIntervalMs: options.bookmarkIntervalMs ?? DEFAULT_BOOKMARK_INTERVAL_MS,
+    ...(options.dashboard !== undefined ? { dashboard: options.dashboard } : {}),
+    now: Date.now,
+  });
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, keepAliveTimeout: 65_000 }, handler);
+  server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (socket.writable) {
+      const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
+      socket.end(
+        rawStatusResponse(
+          tooLarge ? 431 : 400,
+          tooLarge ? "request headers too large" : "malformed HTTP request",
+        ),
+      );
+    } else {
+      socket.destroy();
+    }
+  });
+  for (const feed of feeds) feed.start();
+  try {
+    await listen(server, host, port);
+  } catch (error) {
+    await Promise.all(feeds.map((f) => f.stop()));
+    throw error;
+  }
+  const address = server.address();
+  const boundPort = typeof address === "object" && address !== null ? address.port : port;
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${boundPort}`;
+  let stopping: Promise<void> | undefined;
+  return {
+    name: "api",
+    url,
+    stop: () =>
+      (stopping ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await closed;
+        await Promise.all(feeds.map((f) => f.stop()));
+      })()),
+  };
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+}

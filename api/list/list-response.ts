@@ -1,0 +1,92 @@
+/**
+ * Builds a list response body from pre-serialized objects: the items' JSON strings are
+ * concatenated, never re-serialized, so a list costs a walk of the key index and a copy.
+ */
+import { apiVersionOf } from "../../core/kinds.js";
+import type { KubeObject } from "../../core/object-key.js";
+import { ApiError, ExpiredError, ServiceUnavailableError } from "../errors.js";
+import type { CachedObject } from "../replica/cached-object.js";
+import { compareStreamIds } from "../replica/stream-id.js";
+import type { ServedKind } from "../served-kind.js";
+import { encodeContinue } from "./continue-token.js";
+import type { ListQuery } from "./list-query.js";
+
+/** Retry-After when a continue token comes from a replica further along the feed than this one. */
+const BEHIND_RETRY_AFTER_SECONDS = 1;
+
+export const EXPIRED_CONTINUE_MESSAGE =
+  "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.";
+
+export function listBody(kind: ServedKind, query: ListQuery, namespace: string | undefined): string {
+  const replica = kind.replica;
+  const epoch = replica.meta?.epoch ?? "";
+  let position = replica.position;
+  let resourceVersion = replica.resourceVersion.toString();
+  let afterKey = "";
+  const token = query.continueFrom;
+  if (token !== undefined) {
+    if (token.epoch !== epoch) throw new ExpiredError(EXPIRED_CONTINUE_MESSAGE);
+    ({ position, resourceVersion } = token);
+    afterKey = token.lastKey;
+  } else if (query.resourceVersion !== undefined && query.resourceVersion !== "0") {
+    const wanted = BigInt(query.resourceVersion);
+    if (wanted > replica.resourceVersion) {
+      throw new ApiError(
+        504,
+        "Timeout",
+        `Too large resource version: ${query.resourceVersion}, current: ${resourceVersion}`,
+      );
+    }
+    if (query.resourceVersionMatch === "Exact" && wanted !== replica.resourceVersion) {
+      throw new ApiError(
+        410,
+        "Expired",
+        `too old resource version: ${query.resourceVersion} (${resourceVersion})`,
+      );
+    }
+  }
+  const objects = replica.objectsAt(position, namespace, afterKey);
+  if (objects === undefined) {
+    if (token !== undefined && compareStreamIds(position, replica.position) > 0) {
+      throw new ServiceUnavailableError(
+        "this API replica has not caught up with the continue token yet",
+        BEHIND_RETRY_AFTER_SECONDS,
+      );
+    }
+    throw new ExpiredError(EXPIRED_CONTINUE_MESSAGE);
+  }
+  const filter = matcher(query);
+  const items: string[] = [];
+  let last: CachedObject | undefined;
+  let more = false;
+  for (const object of objects) {
+    if (query.limit > 0 && items.length >= query.limit) {
+      more = true;
+      break;
+    }
+    if (filter !== undefined && !filter(object.object)) continue;
+    items.push(object.json);
+    last = object;
+  }
+  let metadata = `{"resourceVersion":${JSON.stringify(resourceVersion)}`;
+  if (more && last !== undefined) {
+    const next = encodeContinue({ kind: kind.spec.id, epoch, position, resourceVersion, lastKey: last.key });
+    metadata += `,"continue":${JSON.stringify(next)}`;
+    if (filter === undefined && position === replica.position) {
+      metadata += `,"remainingItemCount":${replica.remainingAfter(namespace, last.key)}`;
+    }
+  }
+  metadata += "}";
+  const head = `{"kind":${JSON.stringify(`${kind.spec.kind}List`)},"apiVersion":${JSON.stringify(apiVersionOf(kind.spec))},"metadata":${metadata},"items":[`;
+  return head + items.join(",") + "]}";
+}
+
+/** The object filter of a query; undefined when everything matches (the fast path). */
+export function matcher(query: ListQuery): ((object: KubeObject) => boolean) | undefined {
+  const label = query.labelSelector.requirements.length > 0 ? query.labelSelector : undefined;
+  const field = query.fieldSelector;
+  if (label === undefined && field === undefined) return undefined;
+  return (object) =>
+    (label === undefined || label.matches(object.metadata.labels)) &&
+    (field === undefined || field.matches(object));
+}

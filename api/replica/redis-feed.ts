@@ -1,0 +1,265 @@
+/**
+ * Keeps a `KindReplica` in step with Redis: one consistent load (MULTI of `state`,
+ * `state-meta` and the last `changes` id), then XREAD BLOCK on `changes` from that id on a
+ * connection of its own. It reloads on RESET, on an epoch change, and when the feed lost
+ * entries it had not read yet (trimmed past its position, or the stream vanished with a
+ * flushed Redis). While Redis is unreachable the replica keeps its last state; `health`
+ * tells readers since when it is stale.
+ */
+import type { KindSpec } from "../../core/kinds.js";
+import type { Logger } from "../../core/logger.js";
+import { Backoff, sleep, type Sleep } from "../../core/backoff.js";
+import { createRedis, type RedisConnection } from "../../core/redis-connection.js";
+import { kindKeys, type KindKeys } from "../../core/redis-keys.js";
+import type { FeedChange, KindReplica } from "./kind-replica.js";
+import { compareStreamIds, isStreamId, STREAM_START, type StreamId } from "./stream-id.js";
+
+/** XREAD BLOCK timeout: also how often an idle feed refreshes `state-meta` (freshness fields). */
+export const DEFAULT_BLOCK_MS = 1_000;
+/** Entries per XREAD: large enough to catch up fast, small enough to keep event-loop pauses short. */
+export const DEFAULT_BATCH_SIZE = 1_000;
+/** Minimum spacing of `state-meta` refresh + feed integrity checks while changes flow. */
+export const DEFAULT_CHECK_INTERVAL_MS = 1_000;
+/** Retry pacing after a failed load or read (Redis errors other than disconnects). */
+const RETRY_INITIAL_MS = 200;
+const RETRY_CAP_MS = 5_000;
+
+export interface ReplicaFeedOptions {
+  readonly kind: KindSpec;
+  readonly replica: KindReplica;
+  readonly redisUrl: string;
+  readonly keyPrefix?: string;
+  readonly logger: Logger;
+  readonly blockMs?: number;
+  readonly batchSize?: number;
+  readonly checkIntervalMs?: number;
+  readonly now?: () => number;
+  readonly sleep?: Sleep;
+  /** Opens a connection; default `createRedis`. */
+  readonly connect?: (url: string, name: string) => RedisConnection;
+}
+
+/** How current the replica is, for freshness headers and /status. */
+export interface FeedHealth {
+  /** True while Redis is unreachable or the kind's state is missing from it. */
+  readonly stale: boolean;
+  /** Since when (ms) the replica could not follow Redis; undefined when not stale. */
+  readonly staleSince: number | undefined;
+  /** Last time (ms) a read of the feed completed. */
+  readonly lastSyncAt: number | undefined;
+}
+
+export class ReplicaFeed {
+  private readonly keys: KindKeys;
+  private readonly command: RedisConnection;
+  private readonly blocking: RedisConnection;
+  private readonly now: () => number;
+  private readonly sleep: Sleep;
+  private readonly stopController = new AbortController();
+  private loop: Promise<void> | undefined;
+  private needLoad = true;
+  private forceCheck = false;
+  private lastCheckAt = 0;
+  private disconnectedSince: number | undefined;
+  private sourceLostSince: number | undefined;
+  private lastSyncAt: number | undefined;
+
+  constructor(private readonly options: ReplicaFeedOptions) {
+    this.keys = kindKeys(options.kind, options.keyPrefix);
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? sleep;
+    const connect = options.connect ?? createRedis;
+    this.command = connect(options.redisUrl, `krm-api-${options.kind.id}`);
+    this.blocking = connect(options.redisUrl, `krm-api-feed-${options.kind.id}`);
+    for (const connection of [this.command, this.blocking]) {
+      connection.on("error", () => undefined); // reported through close/ready below
+      connection.on("close", () => {
+        this.disconnectedSince ??= this.now();
+      });
+      connection.on("ready", () => {
+        if (this.command.status === "ready" && this.blocking.status === "ready")
+          this.disconnectedSince = undefined;
+        this.forceCheck = true;
+      });
+    }
+  }
+
+  get health(): FeedHealth {
+    const since = minDefined(this.disconnectedSince, this.sourceLostSince);
+    return { stale: since !== undefined, staleSince: since, lastSyncAt: this.lastSyncAt };
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopController.signal.aborted) return;
+    this.stopController.abort();
+    // Disconnecting first rejects a read or load queued while Redis is down, so the loop ends.
+    this.blocking.disconnect();
+    this.command.disconnect();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const backoff = new Backoff({ initialMs: RETRY_INITIAL_MS, capMs: RETRY_CAP_MS, now: this.now });
+    const signal = this.stopController.signal;
+    while (!signal.aborted) {
+      try {
+        if (this.needLoad) {
+          if (!(await this.load())) {
+            await this.sleep(this.options.checkIntervalMs ?? DEFAULT_CHECK_INTERVAL_MS, signal);
+            continue;
+          }
+        }
+        const batch = await this.read();
+        if (signal.aborted) break;
+        this.lastSyncAt = this.now();
+        for (const change of batch) {
+          if (this.options.replica.apply(change) === "reload") {
+            this.needLoad = true;
+            break;
+          }
+        }
+        const full = batch.length >= (this.options.batchSize ?? DEFAULT_BATCH_SIZE);
+        if (!this.needLoad && (full || this.forceCheck || this.checkDue())) await this.check();
+        backoff.reset();
+      } catch (error) {
+        if (signal.aborted) break;
+        this.options.logger.warn({ err: error, kind: this.options.kind.id }, "replica feed failed; retrying");
+        await this.sleep(backoff.nextDelayMs(), signal);
+      }
+    }
+  }
+
+  /** One consistent read of the kind; false when the aggregator has not written it yet. */
+  private async load(): Promise<boolean> {
+    const started = this.now();
+    const results = await this.command
+      .multi()
+      .hgetall(this.keys.state)
+      .hgetall(this.keys.stateMeta)
+      .xrevrange(this.keys.changes, "+", "-", "COUNT", 1)
+      .exec();
+    const [state, meta, last] = (results ?? []).map(([error, value]) => {
+      if (error !== null) throw error;
+      return value;
+    }) as [Record<string, string>, Record<string, string>, [string, string[]][]];
+    if (meta["epoch"] === undefined) {
+      this.sourceLostSince ??= this.options.replica.loaded ? this.now() : undefined;
+      return false;
+    }
+    const position = last[0]?.[0] ?? STREAM_START;
+    this.options.replica.load({ state, meta, position });
+    this.needLoad = false;
+    this.sourceLostSince = undefined;
+    this.lastCheckAt = this.now();
+    this.forceCheck = false;
+    this.options.logger.info(
+      { kind: this.options.kind.id, objects: this.options.replica.size, position, ms: this.now() - started },
+      "replica loaded",
+    );
+    return true;
+  }
+
+  private async read(): Promise<FeedChange[]> {
+    const reply = (await this.blocking.xread(
+      "COUNT",
+      this.options.batchSize ?? DEFAULT_BATCH_SIZE,
+      "BLOCK",
+      this.options.blockMs ?? DEFAULT_BLOCK_MS,
+      "STREAMS",
+      this.keys.changes,
+      this.options.replica.position,
+    ));
+    const entries = reply?.[0]?.[1] ?? [];
+    return entries.map(([id, fields]) => toChange(id, fields));
+  }
+
+  private checkDue(): boolean {
+    return this.now() - this.lastCheckAt >= (this.options.checkIntervalMs ?? DEFAULT_CHECK_INTERVAL_MS);
+  }
+
+  /** Refreshes freshness fields and reloads when the feed can no longer be followed exactly. */
+  private async check(): Promise<void> {
+    this.lastCheckAt = this.now();
+    this.forceCheck = false;
+    const results = await this.command
+      .multi()
+      .hgetall(this.keys.stateMeta)
+      .xinfo("STREAM", this.keys.changes)
+      .exec();
+    const [metaResult, infoResult] = results ?? [];
+    if (metaResult === undefined || metaResult[0] !== null)
+      throw metaResult?.[0] ?? new Error("MULTI returned nothing");
+    const meta = metaResult[1] as Record<string, string>;
+    if (meta["epoch"] === undefined) {
+      // Redis lost the kind (flushed): keep serving the last state, stale, until the aggregator rebuilds it.
+      this.sourceLostSince ??= this.now();
+      this.needLoad = true;
+      return;
+    }
+    if (this.options.replica.updateMeta(meta) === "reload") {
+      this.needLoad = true;
+      return;
+    }
+    const position = this.options.replica.position;
+    if (infoResult === undefined || infoResult[0] !== null) {
+      // No stream: fine before any change was read; otherwise it vanished under us.
+      if (position !== STREAM_START) this.needLoad = true;
+      return;
+    }
+    const info = fieldsOf(infoResult[1]);
+    const lastGenerated = info.get("last-generated-id");
+    const maxDeleted = info.get("max-deleted-entry-id");
+    if (
+      (lastGenerated !== undefined &&
+        isStreamId(lastGenerated) &&
+        compareStreamIds(lastGenerated, position) < 0) ||
+      (maxDeleted !== undefined && isStreamId(maxDeleted) && compareStreamIds(maxDeleted, position) > 0)
+    ) {
+      this.options.logger.warn(
+        { kind: this.options.kind.id, position, maxDeleted },
+        "change feed trimmed or recreated past the replica; reloading",
+      );
+      this.needLoad = true;
+    }
+  }
+}
+
+function toChange(id: StreamId, flat: string[]): FeedChange {
+  const fields = new Map<string, string>();
+  for (let i = 0; i + 1 < flat.length; i += 2) fields.set(flat[i] ?? "", flat[i + 1] ?? "");
+  const type = fields.get("type");
+  const epoch = fields.get("epoch") ?? "";
+  if (type === "ADDED" || type === "MODIFIED" || type === "DELETED") {
+    return {
+      id,
+      type,
+      key: fields.get("key") ?? "",
+      rv: fields.get("rv") ?? "",
+      object: fields.get("object") ?? "",
+      epoch,
+    };
+  }
+  // RESET, or anything unknown: reloading is always safe.
+  return { id, type: "RESET", epoch };
+}
+
+function fieldsOf(value: unknown): Map<string, string> {
+  const fields = new Map<string, string>();
+  if (!Array.isArray(value)) return fields;
+  for (let i = 0; i + 1 < value.length; i += 2) {
+    const name: unknown = value[i];
+    const field: unknown = value[i + 1];
+    if (typeof name === "string" && typeof field === "string") fields.set(name, field);
+  }
+  return fields;
+}
+
+function minDefined(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.min(a, b);
+}

@@ -1,0 +1,130 @@
+/**
+ * `watch=true`: streams the replica's changes in the Kubernetes watch format, one JSON
+ * object per line (`{"type":"ADDED","object":{…}}`). Starts with synthetic ADDED events for
+ * the current state (resourceVersion unset or "0", or sendInitialEvents=true) or with the
+ * changes after a given resourceVersion (an ERROR event with 410 Expired when that is older
+ * than the change ring, as the API server's watch cache does). With selectors, an object that
+ * starts or stops matching is sent as ADDED or DELETED, as the API server does.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { apiVersionOf } from "../../core/kinds.js";
+import type { WatchEventType } from "../../core/records.js";
+import type { CachedObject } from "../replica/cached-object.js";
+import type { ReplicaEvent } from "../replica/kind-replica.js";
+import type { ServedKind } from "../served-kind.js";
+import { matcher } from "../list/list-response.js";
+import type { ListQuery } from "../list/list-query.js";
+
+/** How often a watch with allowWatchBookmarks gets a BOOKMARK (the API server sends about one a minute). */
+export const DEFAULT_BOOKMARK_INTERVAL_MS = 30_000;
+/** A watcher whose unsent output exceeds this is too slow to follow; it is cut so it relists. */
+export const MAX_WATCH_BUFFER_BYTES = 32 * 1024 * 1024;
+
+export interface WatchOptions {
+  readonly kind: ServedKind;
+  readonly query: ListQuery;
+  readonly namespace: string | undefined;
+  readonly headers: Record<string, string>;
+  readonly bookmarkIntervalMs: number;
+  /** Called once when the watch ends, for metrics. */
+  readonly onEnd?: () => void;
+}
+
+export function serveWatch(request: IncomingMessage, response: ServerResponse, options: WatchOptions): void {
+  const { kind, query, namespace } = options;
+  const replica = kind.replica;
+  const filter = matcher(query);
+  const inScope = (o: CachedObject): boolean => namespace === undefined || o.namespace === namespace;
+  const matches = (o: CachedObject): boolean => inScope(o) && (filter === undefined || filter(o.object));
+
+  response.writeHead(200, {
+    ...options.headers,
+    "Content-Type": "application/json",
+    "Cache-Control": "no-cache",
+  });
+  response.flushHeaders();
+
+  let ended = false;
+  const timers: NodeJS.Timeout[] = [];
+  let unsubscribe = (): void => undefined;
+  const end = (): void => {
+    if (ended) return;
+    ended = true;
+    unsubscribe();
+    for (const timer of timers) clearTimeout(timer);
+    if (!response.writableEnded) response.end();
+    options.onEnd?.();
+  };
+  const write = (line: string): void => {
+    if (ended) return;
+    response.write(line);
+    if (response.writableLength > MAX_WATCH_BUFFER_BYTES) {
+      response.destroy();
+      end();
+    }
+  };
+  const send = (type: WatchEventType, object: CachedObject): void => {
+    write(`{"type":"${type}","object":${object.json}}\n`);
+  };
+  const bookmark = (annotations?: Record<string, string>): void => {
+    const metadata = {
+      resourceVersion: replica.resourceVersion.toString(),
+      ...(annotations ? { annotations } : {}),
+    };
+    write(
+      `{"type":"BOOKMARK","object":${JSON.stringify({ kind: kind.spec.kind, apiVersion: apiVersionOf(kind.spec), metadata })}}\n`,
+    );
+  };
+  const deliver = (event: ReplicaEvent): void => {
+    const now = event.type !== "DELETED" && matches(event.object);
+    const before =
+      event.type === "DELETED"
+        ? matches(event.object)
+        : event.previous !== undefined && matches(event.previous);
+    if (event.type === "DELETED") {
+      if (before) send("DELETED", event.object);
+    } else if (now) {
+      send(before ? event.type : "ADDED", event.object);
+    } else if (before && event.previous !== undefined) {
+      send("DELETED", event.object);
+    }
+  };
+
+  request.on("close", end);
+  response.on("error", end);
+
+  const rv = query.resourceVersion;
+  const initial = query.sendInitialEvents ?? (rv === undefined || rv === "0");
+  if (initial) {
+    for (const object of replica.objectsAt(replica.position, namespace, "") ?? []) {
+      if (filter === undefined || filter(object.object)) send("ADDED", object);
+    }
+    if (query.sendInitialEvents === true) bookmark({ "k8s.io/initial-events-end": "true" });
+  } else if (rv !== undefined) {
+    const history = replica.eventsAfter(BigInt(rv));
+    if (history === "gone") {
+      const status = {
+        kind: "Status",
+        apiVersion: "v1",
+        metadata: {},
+        status: "Failure",
+        message: `too old resource version: ${rv} (${replica.resourceVersion.toString()})`,
+        reason: "Expired",
+        code: 410,
+      };
+      write(`{"type":"ERROR","object":${JSON.stringify(status)}}\n`);
+      end();
+      return;
+    }
+    for (const event of history) deliver(event);
+  }
+  unsubscribe = replica.subscribe({ onEvent: deliver, onReset: end });
+  timers.push(setTimeout(end, query.timeoutSeconds * 1000));
+  if (query.allowWatchBookmarks) {
+    const tick = (): void => {
+      bookmark();
+      timers[1] = setTimeout(tick, options.bookmarkIntervalMs);
+    };
+    timers[1] = setTimeout(tick, options.bookmarkIntervalMs);
+  }
+}
