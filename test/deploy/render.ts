@@ -68,9 +68,14 @@ export async function renderDeployOverlay(options: OverlayOptions): Promise<Rend
   }
 }
 
+/** Multi-document YAML (or JSON) to objects; empty documents are skipped. */
 export function parseObjects(yaml: string): KubeObject[] {
   const documents: unknown[] = loadAllYaml(yaml);
-  return documents.filter((document) => document !== null).map(asKubeObject);
+  return asKubeObjects(documents.filter((document) => document !== null));
+}
+
+export function asKubeObjects(documents: readonly unknown[]): KubeObject[] {
+  return documents.map(asKubeObject);
 }
 
 function asKubeObject(document: unknown): KubeObject {
