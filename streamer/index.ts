@@ -5,10 +5,12 @@ import type { Logger } from "../core/logger.js";
 import { createRedis } from "../core/redis-connection.js";
 import { kindKeys } from "../core/redis-keys.js";
 import type { RunningPart } from "../core/running-part.js";
-import { DEFAULT_EVENTS_MAX_LENGTH } from "../core/snapshot-writer.js";
+import { listPages } from "../core/kube-list.js";
+import { DEFAULT_EVENTS_MAX_LENGTH, StagedSnapshot } from "../core/snapshot-writer.js";
 import { EventWriter } from "./event-writer.js";
 import { StreamerLoop } from "./streamer.js";
 import { WatchHealthReporter } from "./watch-health.js";
+import { watchEvents } from "./watch-stream.js";
 
 export { DEFAULT_BOOKMARK_SILENCE_MS, DEFAULT_WATCH_TIMEOUT_SECONDS } from "./streamer.js";
 
@@ -41,11 +43,14 @@ export function startStreamer(options: StreamerOptions): Promise<RunningPart> {
   const health = new WatchHealthReporter(redis, keys.watch);
   const loop = new StreamerLoop({
     kind: options.kind,
-    kubeConfig: options.kubeConfig,
+    kube: {
+      list: (list) => listPages({ ...list, kubeConfig: options.kubeConfig, kind: options.kind }),
+      watch: (request) => watchEvents({ ...request, kubeConfig: options.kubeConfig, kind: options.kind }),
+    },
     logger: options.logger,
     writer: new EventWriter({ redis, streamKey: keys.events, maxLength }),
     health,
-    snapshots: { redis, keys, eventsMaxLength: maxLength },
+    beginSnapshot: () => new StagedSnapshot({ redis, keys, eventsMaxLength: maxLength, source: "streamer" }),
     ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
     ...(options.watchTimeoutSeconds !== undefined
       ? { watchTimeoutSeconds: options.watchTimeoutSeconds }

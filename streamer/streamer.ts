@@ -5,17 +5,14 @@
  * `events` stream. A clean close (timeoutSeconds) resumes at once from the last
  * resourceVersion; errors resume after a backoff; 410 Gone relists (never skips a gap).
  */
-import type { KubeConfig } from "@kubernetes/client-node";
 import { Backoff, sleep as defaultSleep, type Sleep } from "../core/backoff.js";
 import type { KindSpec } from "../core/kinds.js";
 import { isGone, isRetriable, isStreamingListUnsupported } from "../core/kube-errors.js";
-import { listPages } from "../core/kube-list.js";
 import type { Logger } from "../core/logger.js";
 import { keyOf } from "../core/object-key.js";
-import { StagedSnapshot, type SnapshotWriterOptions } from "../core/snapshot-writer.js";
-import { EventWriteError, type EventWriter } from "./event-writer.js";
-import type { WatchHealthReporter } from "./watch-health.js";
-import { watchEvents, type WatchEvent } from "./watch-stream.js";
+import { EventWriteError } from "./event-writer.js";
+import type { EventSink, HealthSink, KubeSource, SnapshotStaging } from "./ports.js";
+import type { WatchEvent } from "./watch-stream.js";
 
 /** Base watch timeout; each watch gets this ±20 % so many streamers do not reconnect together. */
 export const DEFAULT_WATCH_TIMEOUT_SECONDS = 300;
@@ -27,12 +24,12 @@ export const DEFAULT_BOOKMARK_SILENCE_MS = 90_000;
 
 export interface StreamerLoopOptions {
   readonly kind: KindSpec;
-  readonly kubeConfig: KubeConfig;
+  readonly kube: KubeSource;
   readonly logger: Logger;
-  readonly writer: EventWriter;
-  readonly health: WatchHealthReporter;
-  /** Where snapshots (initial list, relist after 410) go; `source` is "streamer". */
-  readonly snapshots: Omit<SnapshotWriterOptions, "source">;
+  readonly writer: EventSink;
+  readonly health: HealthSink;
+  /** Starts a snapshot (initial list, relist after 410) with `source` "streamer". */
+  readonly beginSnapshot: () => SnapshotStaging;
   readonly pageSize?: number;
   readonly watchTimeoutSeconds?: number;
   readonly bookmarkSilenceMs?: number;
@@ -125,11 +122,9 @@ export class StreamerLoop {
 
   /** Paginated LIST into a snapshot; sets the resume point to the list's resourceVersion. */
   private async listSnapshot(signal: AbortSignal): Promise<void> {
-    const staged = new StagedSnapshot({ ...this.options.snapshots, source: "streamer" });
+    const staged = this.options.beginSnapshot();
     try {
-      const result = await listPages({
-        kubeConfig: this.options.kubeConfig,
-        kind: this.options.kind,
+      const result = await this.options.kube.list({
         ...(this.options.pageSize !== undefined ? { pageSize: this.options.pageSize } : {}),
         signal,
         onPage: (objects) => staged.add(objects),
@@ -146,17 +141,13 @@ export class StreamerLoop {
 
   /** One watch request, until it ends. With `streaming`, its initial events form a snapshot. */
   private async watch(signal: AbortSignal, streaming: boolean): Promise<void> {
-    const { kind, kubeConfig, writer, health } = this.options;
+    const { kube, writer, health } = this.options;
     const base = this.options.watchTimeoutSeconds ?? DEFAULT_WATCH_TIMEOUT_SECONDS;
-    let staged = streaming
-      ? new StagedSnapshot({ ...this.options.snapshots, source: "streamer" })
-      : undefined;
+    let staged = streaming ? this.options.beginSnapshot() : undefined;
     let pending: [string, string][] = [];
     const pageSize = this.options.pageSize ?? 500;
     try {
-      const events = watchEvents({
-        kubeConfig,
-        kind,
+      const events = kube.watch({
         ...(this.resourceVersion !== undefined ? { resourceVersion: this.resourceVersion } : {}),
         sendInitialEvents: streaming,
         timeoutSeconds: Math.max(1, Math.round(base * (0.8 + 0.4 * this.random()))),
