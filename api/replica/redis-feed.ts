@@ -164,7 +164,7 @@ export class ReplicaFeed {
   }
 
   private async read(): Promise<FeedChange[]> {
-    const reply = (await this.blocking.xread(
+    const reply = await this.blocking.xread(
       "COUNT",
       this.options.batchSize ?? DEFAULT_BATCH_SIZE,
       "BLOCK",
@@ -172,7 +172,7 @@ export class ReplicaFeed {
       "STREAMS",
       this.keys.changes,
       this.options.replica.position,
-    ));
+    );
     const entries = reply?.[0]?.[1] ?? [];
     return entries.map(([id, fields]) => toChange(id, fields));
   }

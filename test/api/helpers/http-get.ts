@@ -1,0 +1,39 @@
+import { request } from "node:http";
+
+export interface HttpResult {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: string;
+}
+
+/** One plain HTTP request with the whole body read; never throws for a non-2xx status. */
+export function httpGet(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; rawPath?: string } = {},
+): Promise<HttpResult> {
+  const target = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: options.rawPath ?? target.pathname + target.search,
+        method: options.method ?? "GET",
+        headers: options.headers ?? {},
+      },
+      (res) => {
+        res.setEncoding("utf8");
+        let body = "";
+        res.on("data", (chunk: string) => (body += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+export function json<T = Record<string, unknown>>(result: HttpResult): T {
+  return JSON.parse(result.body) as T;
+}
