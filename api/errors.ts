@@ -23,6 +23,7 @@ export interface StatusDetails {
   readonly name?: string;
   readonly group?: string;
   readonly kind?: string;
+  readonly causes?: readonly { readonly reason: string; readonly message: string }[];
 }
 
 export class ApiError extends Error {
