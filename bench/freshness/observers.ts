@@ -84,8 +84,12 @@ export function startKrmWatch(
   });
 }
 
-/** How often the poller lists the namespace on krm at most (it also waits for the previous answer). */
-export const DEFAULT_POLL_INTERVAL_MS = 10;
+/**
+ * How often the poller lists the namespace on krm at most (it also waits for the previous
+ * answer). Polling costs this process JSON parsing that the watch and informer observers
+ * share a core with, so it is not made tighter; its figures include up to this much wait.
+ */
+export const DEFAULT_POLL_INTERVAL_MS = 50;
 
 interface PodListBody {
   readonly metadata?: { readonly resourceVersion?: string };

@@ -3,8 +3,11 @@ import { sendJson, type HttpTarget } from "../http-target.js";
 import { round, summarize, type LatencySummary } from "../stats.js";
 import type { AckedWrite, WriteOp } from "./visibility-tracker.js";
 
-/** Live pods the writer keeps around to update and delete; creates and deletes balance around it. */
-export const WORKING_SET = 100;
+/**
+ * Live pods the writer keeps around to update and delete; creates and deletes balance around it.
+ * Small, so the poller's namespace list (and its JSON parsing in this process) stays small.
+ */
+export const WORKING_SET = 20;
 /** Writes in flight at most; beyond it scheduled writes are skipped and counted, so the writer stays open-loop. */
 export const MAX_IN_FLIGHT = 256;
 /** Scheduler tick: writes due since the last tick are sent together. */

@@ -44,7 +44,10 @@ export interface MemoryFigures {
 export interface CostResult {
   readonly atRest: WindowMeasurement<null>;
   readonly readers: WindowMeasurement<ReadCellResult & { readers: number }>[];
+  /** Taken right after the quiet window, before any reader load. */
   readonly memory: MemoryFigures;
+  /** Taken again after the 50-reader window: garbage and buffers that load left behind. */
+  readonly memoryAfterReaders: MemoryFigures;
   readonly verification: Record<string, VerificationStats>;
 }
 
@@ -90,6 +93,7 @@ export async function runCostPhase(options: CostOptions): Promise<CostResult> {
   options.log(
     `  cost at rest: ${atRest.krmToApiServer.requestsPerMinute} krm->apiserver req/min ${JSON.stringify(atRest.krmToApiServer.byVerb)}`,
   );
+  const memory = await memoryFigures(options);
   const paths = Array.from(
     { length: NAMESPACE_COUNT },
     (_, i) => `/api/v1/namespaces/${namespaceName(i)}/pods`,
@@ -110,11 +114,11 @@ export async function runCostPhase(options: CostOptions): Promise<CostResult> {
       `  cost with ${count} readers (${measured.result.requestsPerSecond} krm req/s): ${measured.krmToApiServer.requestsPerMinute} krm->apiserver req/min ${JSON.stringify(measured.krmToApiServer.byVerb)}`,
     );
   }
-  const memory = await memoryFigures(options);
+  const memoryAfterReaders = await memoryFigures(options);
   const verification: Record<string, VerificationStats> = {};
   for (const kind of BENCH_KINDS) verification[kind] = await verificationStats(options.redis, kind);
   options.log(
     `  memory: redis ${memory.redis.usedMemory} B (${memory.redisBytesPer10kObjects} B/10k objects), state JSON ${memory.totalJsonBytes} B, api RSS ${memory.apiRssBytes} B (x${memory.apiRssToJsonRatio})`,
   );
-  return { atRest, readers, memory, verification };
+  return { atRest, readers, memory, memoryAfterReaders, verification };
 }
