@@ -17,6 +17,8 @@ export interface KubeGet {
   readonly query?: Readonly<Record<string, string | undefined>>;
   /** Aborts the request (and a streaming body) at any point. */
   readonly signal?: AbortSignal;
+  /** Whole-request deadline for `kubeGetJson`; default `KUBE_GET_TIMEOUT_MS`. */
+  readonly timeoutMs?: number;
 }
 
 /** A whole-response GET never takes longer than this (a LIST page is small). */
@@ -42,9 +44,9 @@ export async function openKubeGet(kubeConfig: KubeConfig, request: KubeGet): Pro
   throw new KubeApiError(response.statusCode ?? 0, parseStatus(body, response.statusMessage));
 }
 
-/** GET and parse the JSON body. Times out after `KUBE_GET_TIMEOUT_MS`. */
+/** GET and parse the JSON body. Times out after `timeoutMs` (a blackholed connection never answers). */
 export async function kubeGetJson(kubeConfig: KubeConfig, request: KubeGet): Promise<unknown> {
-  const timeout = AbortSignal.timeout(KUBE_GET_TIMEOUT_MS);
+  const timeout = AbortSignal.timeout(request.timeoutMs ?? KUBE_GET_TIMEOUT_MS);
   const signal = request.signal === undefined ? timeout : AbortSignal.any([request.signal, timeout]);
   const response = await openKubeGet(kubeConfig, { ...request, signal });
   return JSON.parse(await readBody(response)) as unknown;

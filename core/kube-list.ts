@@ -18,6 +18,8 @@ export interface ListPagesOptions {
   readonly kind: KindSpec;
   readonly pageSize?: number;
   readonly signal?: AbortSignal;
+  /** Deadline of one page request; default `KUBE_GET_TIMEOUT_MS` (core/kube-http.ts). */
+  readonly pageTimeoutMs?: number;
   /** Receives each page's objects, complete with apiVersion and kind (LIST items lack them). */
   readonly onPage: (objects: readonly KubeObject[]) => Promise<void>;
   /**
@@ -61,6 +63,7 @@ async function listOnce(options: ListPagesOptions): Promise<ListResult> {
       path: collectionPath(options.kind),
       query: { limit, continue: continueToken },
       ...(options.signal !== undefined ? { signal: options.signal } : {}),
+      ...(options.pageTimeoutMs !== undefined ? { timeoutMs: options.pageTimeoutMs } : {}),
     })) as ListBody;
     resourceVersion ??= body.metadata?.resourceVersion;
     const objects = (body.items ?? []).map((item) => ({ apiVersion, kind: options.kind.kind, ...item }));

@@ -28,6 +28,8 @@ export interface StreamerOptions {
   streamMaxLength?: number;
   /** LIST page size for the initial list and relists; default 500. */
   pageSize?: number;
+  /** Deadline of one LIST page request; default 60 s (`KUBE_GET_TIMEOUT_MS`). */
+  pageTimeoutMs?: number;
   /** Try the streaming list (`sendInitialEvents`) first; default true. */
   streamingList?: boolean;
 }
@@ -44,7 +46,13 @@ export function startStreamer(options: StreamerOptions): Promise<RunningPart> {
   const loop = new StreamerLoop({
     kind: options.kind,
     kube: {
-      list: (list) => listPages({ ...list, kubeConfig: options.kubeConfig, kind: options.kind }),
+      list: (list) =>
+        listPages({
+          ...list,
+          kubeConfig: options.kubeConfig,
+          kind: options.kind,
+          ...(options.pageTimeoutMs !== undefined ? { pageTimeoutMs: options.pageTimeoutMs } : {}),
+        }),
       watch: (request) => watchEvents({ ...request, kubeConfig: options.kubeConfig, kind: options.kind }),
     },
     logger: options.logger,

@@ -16,6 +16,8 @@ export interface VerifierOptions {
   /** LIST page size; default 500 (`DEFAULT_PAGE_SIZE`). */
   pageSize?: number;
   keyPrefix?: string;
+  /** Deadline of one LIST page request; default 60 s (`KUBE_GET_TIMEOUT_MS`). */
+  pageTimeoutMs?: number;
   /** Cap of the `events` stream the SNAPSHOT marker is appended to; default 100000. */
   streamMaxLength?: number;
 }
@@ -35,6 +37,7 @@ export function startVerifier(options: VerifierOptions): Promise<RunningPart> {
     verifyIntervalMs: options.verifyIntervalMs,
     ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
     ...(options.streamMaxLength !== undefined ? { eventsMaxLength: options.streamMaxLength } : {}),
+    ...(options.pageTimeoutMs !== undefined ? { pageTimeoutMs: options.pageTimeoutMs } : {}),
   });
   const controller = new AbortController();
   const running = loop.run(controller.signal);

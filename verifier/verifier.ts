@@ -25,6 +25,7 @@ export interface VerifierLoopOptions {
   readonly logger: Logger;
   readonly verifyIntervalMs: number;
   readonly pageSize?: number;
+  readonly pageTimeoutMs?: number;
   readonly eventsMaxLength?: number;
   readonly backoff?: Backoff;
   readonly sleep?: Sleep;
@@ -82,6 +83,7 @@ export class VerifierLoop {
         kind,
         ...(this.options.pageSize !== undefined ? { pageSize: this.options.pageSize } : {}),
         ...(signal !== undefined ? { signal } : {}),
+        ...(this.options.pageTimeoutMs !== undefined ? { pageTimeoutMs: this.options.pageTimeoutMs } : {}),
         onPage: (objects) => staged.add(objects),
         onRestart: async () => {
           this.options.logger.info("continue token expired; restarting the list");

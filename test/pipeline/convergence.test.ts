@@ -28,6 +28,8 @@ const VERIFY_INTERVAL_MS = 5000;
 /** Shortened bookmark period so the blackholed watch is declared dead within seconds. */
 const BOOKMARK_SILENCE_MS = 4000;
 const WATCH_TIMEOUT_SECONDS = 30;
+/** A LIST page caught in the blackhole is abandoned after this (production default: 60 s). */
+const PAGE_TIMEOUT_MS = 4000;
 const NAMESPACES = ["alpha", "beta", "gamma"];
 const ARTIFACTS = resolve("test-artifacts", "pipeline");
 
@@ -96,6 +98,7 @@ describe("cache pipeline under faults", () => {
       verifyIntervalMs: VERIFY_INTERVAL_MS,
       bookmarkSilenceMs: BOOKMARK_SILENCE_MS,
       watchTimeoutSeconds: WATCH_TIMEOUT_SECONDS,
+      pageTimeoutMs: PAGE_TIMEOUT_MS,
       skipAggregatorFor: aggregatorProcess !== undefined ? ["pods"] : [],
     });
 

@@ -15,6 +15,8 @@ export interface PartsOptions {
   readonly verifyIntervalMs: number;
   readonly bookmarkSilenceMs: number;
   readonly watchTimeoutSeconds: number;
+  /** Deadline of one LIST page (short in fault tests: a blackholed LIST must not stall a part for long). */
+  readonly pageTimeoutMs?: number;
   /** Kinds whose aggregator runs elsewhere (e.g. as a separate process). */
   readonly skipAggregatorFor?: readonly string[];
 }
@@ -31,6 +33,7 @@ export async function startParts(options: PartsOptions): Promise<RunningPart[]> 
         logger: logger.child({ part: "streamer" }),
         bookmarkSilenceMs: options.bookmarkSilenceMs,
         watchTimeoutSeconds: options.watchTimeoutSeconds,
+        ...(options.pageTimeoutMs !== undefined ? { pageTimeoutMs: options.pageTimeoutMs } : {}),
       }),
       await startVerifier({
         kind,
@@ -38,6 +41,7 @@ export async function startParts(options: PartsOptions): Promise<RunningPart[]> 
         redisUrl: options.redisUrl,
         logger: logger.child({ part: "verifier" }),
         verifyIntervalMs: options.verifyIntervalMs,
+        ...(options.pageTimeoutMs !== undefined ? { pageTimeoutMs: options.pageTimeoutMs } : {}),
       }),
     );
     if (!(options.skipAggregatorFor ?? []).includes(kind.id)) {
