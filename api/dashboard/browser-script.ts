@@ -52,7 +52,8 @@ export function dashboardScript(): void {
   const PAD = { left: 52, right: 12, top: 12, bottom: 28 };
   const PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#76b7b2", "#edc948", "#9c755f"];
   const TYPE_COLORS = { ADDED: "#4e79a7", DELETED: "#e15759" };
-  const DRIFT_COLORS = { missing: "#f28e2b", extra: "#e15759", stale: "#b07aa1" };
+  // Distinct from PALETTE: drift bars stand above per-kind markers of the palette's colours.
+  const DRIFT_COLORS = { missing: "#f5b700", extra: "#333333", stale: "#17becf" };
   const BUCKET_MS = 250;
   const BUCKETS = 16;
 
@@ -93,11 +94,18 @@ export function dashboardScript(): void {
       const y = PAD.top + plotH - (i / 4) * plotH;
       const value = (yMax * i) / 4;
       svg += `<line x1="${PAD.left}" x2="${WIDTH - PAD.right}" y1="${y}" y2="${y}" class="grid"/>`;
-      svg += `<text x="${PAD.left - 6}" y="${y + 4}" class="tick" text-anchor="end">${Number.isInteger(value) ? value : value.toFixed(1)}</text>`;
+      svg += `<text x="${PAD.left - 6}" y="${y + 4}" class="tick" text-anchor="end">${Number(value.toPrecision(3))}</text>`;
     }
-    for (const [x, label] of xLabels) {
-      svg += `<text x="${x}" y="${HEIGHT - 8}" class="tick" text-anchor="middle">${escapeHtml(label)}</text>`;
-    }
+    xLabels.forEach(([x, label], i) => {
+      // Outer labels are anchored inwards so they are not clipped at the chart's edges.
+      const anchor =
+        xLabels.length > 1 && i === 0
+          ? "start"
+          : xLabels.length > 1 && i === xLabels.length - 1
+            ? "end"
+            : "middle";
+      svg += `<text x="${x}" y="${HEIGHT - 8}" class="tick" text-anchor="${anchor}">${escapeHtml(label)}</text>`;
+    });
     svg += `<text x="12" y="${PAD.top + plotH / 2}" class="axis" transform="rotate(-90 12 ${PAD.top + plotH / 2})" text-anchor="middle">${escapeHtml(yLabel)}</text>`;
     return svg;
   }

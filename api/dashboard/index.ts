@@ -30,6 +30,9 @@ export interface Dashboard {
   close(): Promise<void>;
 }
 
+/** Redis commands queue while it is down; the page gets a 503 instead of a hanging request. */
+export const DATA_TIMEOUT_MS = 3000;
+
 export function createDashboard(options: DashboardOptions): Dashboard {
   const ownsRedis = options.redis === undefined;
   const redis = options.redis ?? createRedis(options.redisUrl, "krm-dashboard");
@@ -41,7 +44,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   });
   router.get("/data", async (_req: Request, res: Response) => {
     try {
-      res.set("cache-control", "no-store").json(await source.data());
+      res.set("cache-control", "no-store").json(await withTimeout(source.data(), DATA_TIMEOUT_MS));
     } catch (error) {
       options.logger.warn({ err: error }, "dashboard data unavailable");
       res
@@ -56,4 +59,12 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       if (ownsRedis) await redis.quit().catch(() => undefined);
     },
   };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer from Redis within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
