@@ -1,5 +1,9 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import { inject } from "vitest";
+import { writeKubeconfig } from "./kubeconfig-file.js";
 
 /**
  * The control plane shared by all integration tests of one run, started once by
@@ -26,15 +30,31 @@ declare module "vitest" {
 /** Key under which global-setup.ts provides the shared cluster. */
 export const SHARED_CLUSTER_KEY = "krmSharedCluster";
 
-/** The shared control plane's coordinates; only inside tests of the integration project. */
-export function sharedCluster(): SharedClusterInfo & { kubeConfig(): KubeConfig } {
+/** What tests get: the coordinates plus ready-made client configs. */
+export interface SharedCluster extends SharedClusterInfo {
+  /** A fresh @kubernetes/client-node config for the admin. */
+  kubeConfig(): KubeConfig;
+  /** Writes and returns an admin kubeconfig for another server URL (a fault proxy in front), same CA and token. */
+  kubeconfigFor(server: string): string;
+}
+
+/** The shared control plane; only inside tests of the integration project. */
+export function sharedCluster(): SharedCluster {
   const info = inject(SHARED_CLUSTER_KEY);
+  let written = 0;
+  let dir: string | undefined;
   return {
     ...info,
     kubeConfig: () => {
       const config = new KubeConfig();
       config.loadFromFile(info.kubeconfigPath);
       return config;
+    },
+    kubeconfigFor: (server) => {
+      dir ??= mkdtempSync(join(tmpdir(), "krm-kubeconfig-"));
+      written += 1;
+      const caPem = readFileSync(info.caPath, "utf8");
+      return writeKubeconfig(join(dir, `kubeconfig-${written}`), { server, caPem, token: info.adminToken });
     },
   };
 }
