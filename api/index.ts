@@ -12,6 +12,7 @@ import { AuthConfigError, createGuard } from "./auth/guard.js";
 import type { AuthOptions } from "./auth/types.js";
 import { buildDiscovery } from "./discovery/discovery.js";
 import { createRequestHandler, rawStatusResponse, type DashboardHandler } from "./http/request-handler.js";
+import { mountDashboard } from "./dashboard-mount.js";
 import { ApiMetrics } from "./observability/api-metrics.js";
 import { KindReplica } from "./replica/kind-replica.js";
 import { ReplicaFeed } from "./replica/redis-feed.js";
@@ -42,10 +43,10 @@ export interface ApiServerOptions {
   readonly allowInsecureNoAuth?: boolean;
   readonly keyPrefix?: string;
   /**
-   * Mount point of the dashboard (the metrics part's HTML page): requests to `/dashboard`
-   * and below go to it, unauthenticated (it shows freshness and delay, never objects).
+   * What serves `/dashboard` and below, unauthenticated (it shows freshness and delay, never
+   * objects). Default: the metrics part's dashboard (api/dashboard/); `false` turns it off.
    */
-  readonly dashboard?: DashboardHandler;
+  readonly dashboard?: DashboardHandler | false;
   /** Period of watch BOOKMARK events; default 30 s. */
   readonly bookmarkIntervalMs?: number;
   /** Changes kept per kind for watch resumes and continue tokens. */
@@ -99,6 +100,16 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     feeds.push(feed);
     return { spec, replica, health: () => feed.health };
   });
+  const mounted =
+    options.dashboard === undefined
+      ? mountDashboard({
+          kinds: options.kinds,
+          redisUrl: options.redisUrl,
+          logger,
+          ...(options.keyPrefix !== undefined ? { keyPrefix: options.keyPrefix } : {}),
+        })
+      : undefined;
+  const dashboard = options.dashboard === false ? undefined : (options.dashboard ?? mounted?.handler);
   const handler = createRequestHandler({
     kinds,
     discovery: buildDiscovery(options.kinds),
@@ -106,7 +117,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     metrics: new ApiMetrics(),
     logger,
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? DEFAULT_BOOKMARK_INTERVAL_MS,
-    ...(options.dashboard !== undefined ? { dashboard: options.dashboard } : {}),
+    ...(dashboard !== undefined ? { dashboard } : {}),
     now: Date.now,
   });
   const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, keepAliveTimeout: 65_000 }, handler);
@@ -128,6 +139,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     await listen(server, host, port);
   } catch (error) {
     await Promise.all(feeds.map((f) => f.stop()));
+    await mounted?.close();
     throw error;
   }
   const address = server.address();
@@ -143,6 +155,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
         server.closeAllConnections();
         await closed;
         await Promise.all(feeds.map((f) => f.stop()));
+        await mounted?.close();
       })()),
   };
 }

@@ -194,5 +194,8 @@ describe("API reads from the replica", () => {
     expect(metrics).toContain('krm_api_requests_total{route="list",code="200"}');
     expect(metrics).toContain('krm_api_cached_objects{kind="pods"}');
     expect(metrics).toContain("krm_api_request_duration_seconds_bucket");
+    const dashboard = await httpGet(`${api.url}/dashboard`);
+    expect(dashboard.status).toBe(200);
+    expect(dashboard.headers["content-type"]).toContain("text/html");
   });
 });
