@@ -52,6 +52,7 @@ describe("cache pipeline under faults", () => {
     redisServer = await startRedis();
     proxy = await startFaultProxy({ targetHost: controlPlane.host, targetPort: controlPlane.port });
     redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
+    redis.on("error", () => undefined); // reconnects by itself across the Redis restart
   });
 
   afterAll(async () => {
@@ -77,7 +78,6 @@ describe("cache pipeline under faults", () => {
       startKrmProcess({
         part: "aggregator",
         kind: "pods",
-        kubeconfigPath: controlPlane.kubeconfigFor(proxy.url),
         redisUrl: redisServer.url,
         logPath: resolve(ARTIFACTS, "aggregator-pods.log"),
       });
@@ -105,6 +105,10 @@ describe("cache pipeline under faults", () => {
     const churn = new Churn({ kubeConfig: admin, namespaces: NAMESPACES, namesPerNamespace: 4, pauseMs: 15 });
     await churn.run(80);
     await waitForConvergence(admin, 30_000, "initial convergence");
+    const processAlive = (): void => {
+      if (aggregatorProcess?.exited !== undefined)
+        throw new Error(`krm aggregator process: ${aggregatorProcess.exited}`);
+    };
 
     const faults = {
       cuts: 0,
@@ -144,6 +148,7 @@ describe("cache pipeline under faults", () => {
     faults.redisRestarts += 1;
     await pause(2000);
     if (aggregatorProcess !== undefined) {
+      processAlive();
       await aggregatorProcess.kill();
       faults.processKills += 1;
       await pause(1000);

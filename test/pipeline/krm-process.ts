@@ -21,7 +21,8 @@ export function cliUnavailableReason(): string | undefined {
 export interface KrmProcessOptions {
   readonly part: "streamer" | "verifier" | "aggregator";
   readonly kind: string;
-  readonly kubeconfigPath: string;
+  /** For the streamer and verifier; the aggregator talks only to Redis. */
+  readonly kubeconfigPath?: string;
   readonly redisUrl: string;
   readonly logPath: string;
 }
@@ -34,8 +35,7 @@ export function startKrmProcess(options: KrmProcessOptions): ManagedProcess {
       options.part,
       "--kind",
       options.kind,
-      "--kubeconfig",
-      options.kubeconfigPath,
+      ...(options.kubeconfigPath !== undefined ? ["--kubeconfig", options.kubeconfigPath] : []),
       "--redis-url",
       options.redisUrl,
     ],
