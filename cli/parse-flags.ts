@@ -27,7 +27,9 @@ export function parseFlags(
     parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`${message.split("\n")[0] ?? message} (see 'krm ${command} --help')`);
+    // Node appends advice about '--' positionals that does not apply to krm; keep the first sentence.
+    const firstSentence = message.split("\n")[0]?.split(". To specify")[0] ?? message;
+    throw new UsageError(`${firstSentence} (see 'krm ${command} --help')`);
   }
   if (parsed.positionals.length > 0) {
     throw new UsageError(

@@ -38,7 +38,9 @@ export async function startDemoWorkload(kubeConfig: KubeConfig, logger: Logger):
     }
     if (live.length > MAX_PODS) {
       const oldest = live.shift();
-      if (oldest !== undefined) await core.deleteNamespacedPod({ namespace: DEMO_NAMESPACE, name: oldest });
+      // No kubelet confirms a graceful deletion here, so delete at once.
+      if (oldest !== undefined)
+        await core.deleteNamespacedPod({ namespace: DEMO_NAMESPACE, name: oldest, gracePeriodSeconds: 0 });
     }
   };
 
