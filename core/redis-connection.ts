@@ -56,9 +56,21 @@ export function createRedis(url: string, connectionName = "krm"): RedisConnectio
   }
 }
 
+/** scheme://[userinfo@]hosts[/path][?query]: the parts parseUrl needs to take apart. */
+const URL_PARTS = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#@]*@)?([^/?#]*)(.*)$/i;
+
+/**
+ * WHATWG URL rejects a host list with ports (`h1:1,h2:2`), so a Sentinel or Cluster host list
+ * is replaced by a placeholder before parsing; `hostsOf` reads the hosts from the raw text.
+ */
 function parseUrl(url: string): URL {
+  const parts = URL_PARTS.exec(url);
+  const parsable =
+    parts !== null && (parts[3] ?? "").includes(",")
+      ? `${parts[1] ?? ""}${parts[2] ?? ""}hosts${parts[4] ?? ""}`
+      : url;
   try {
-    return new URL(url);
+    return new URL(parsable);
   } catch {
     throw new RedisUrlError(`${url}: not a URL (expected e.g. redis://127.0.0.1:6379)`);
   }
