@@ -22,6 +22,8 @@ export interface KrmOptions {
   readonly logDir: string;
   /** Write V8 CPU profiles (`--cpu-prof`) into this folder when set. */
   readonly cpuProfileDir?: string;
+  /** Let every krm process write a heap snapshot into this folder on SIGUSR2 when set. */
+  readonly heapSnapshotDir?: string;
   /** pino level for krm; `warn` keeps per-event logging out of the measurement. */
   readonly logLevel: string;
 }
@@ -40,8 +42,12 @@ const CLI = fileURLToPath(new URL("../cli/main.js", import.meta.url));
 
 export async function startKrm(options: KrmOptions): Promise<KrmProcesses> {
   const port = await freePort();
-  const nodeArgs =
-    options.cpuProfileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`];
+  const nodeArgs = [
+    ...(options.cpuProfileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`]),
+    ...(options.heapSnapshotDir === undefined
+      ? []
+      : ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${options.heapSnapshotDir}`]),
+  ];
   const common = ["--redis-url", options.redisUrl, "--log-level", options.logLevel];
   const kube = ["--kubeconfig", options.kubeconfigPath];
   const processes = new Map<string, ManagedProcess>();

@@ -16,6 +16,8 @@ export interface BenchOptions {
   readonly verifyInterval: string;
   readonly krmMode: KrmMode;
   readonly cpuProfile: boolean;
+  /** Heap snapshot of the API process at rest, for the RSS target. */
+  readonly heapSnapshot: boolean;
   readonly quick: boolean;
   /** Where raw JSON goes. */
   readonly resultsDir: string;
@@ -57,6 +59,7 @@ const FLAGS: Record<string, string> = {
   "verify-interval": "KRM_BENCH_VERIFY_INTERVAL",
   "krm-mode": "KRM_BENCH_KRM_MODE",
   "cpu-prof": "KRM_BENCH_CPU_PROF",
+  "heap-snapshot": "KRM_BENCH_HEAP_SNAPSHOT",
   quick: "KRM_BENCH_QUICK",
   "results-dir": "KRM_BENCH_RESULTS_DIR",
 };
@@ -73,6 +76,7 @@ export const USAGE = `npm run bench -- [options]   (each option also reads the e
   --verify-interval 30s   krm verifier interval                              KRM_BENCH_VERIFY_INTERVAL
   --krm-mode split|run    one process per part (default) or one krm run      KRM_BENCH_KRM_MODE
   --cpu-prof              write V8 CPU profiles of krm into the results dir  KRM_BENCH_CPU_PROF=1
+  --heap-snapshot         heap snapshot of krm api at rest, same folder      KRM_BENCH_HEAP_SNAPSHOT=1
   --results-dir DIR       default bench/results                              KRM_BENCH_RESULTS_DIR`;
 
 export class BenchUsageError extends Error {
@@ -105,7 +109,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
     if (!arg.startsWith("--")) throw new BenchUsageError(`unexpected argument "${arg}"\n${USAGE}`);
     const [name = "", inline] = arg.slice(2).split("=", 2);
     if (!(name in FLAGS)) throw new BenchUsageError(`unknown option --${name}\n${USAGE}`);
-    if (name === "quick" || name === "cpu-prof") {
+    if (name === "quick" || name === "cpu-prof" || name === "heap-snapshot") {
       given.set(name, inline ?? "1");
       continue;
     }
@@ -139,6 +143,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
     verifyInterval: get("verify-interval") ?? base.verifyInterval,
     krmMode: mode,
     cpuProfile: flag("cpu-prof"),
+    heapSnapshot: flag("heap-snapshot"),
     quick,
     resultsDir: get("results-dir") ?? "bench/results",
   };

@@ -1,6 +1,6 @@
 // `npm run bench`: krm against kube-apiserver and a client-node informer, side by side, on a
 // real control plane started here. See BENCHMARKS.md for what is measured and how to read it.
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -42,6 +42,25 @@ async function findPid(needle: string): Promise<number | undefined> {
     if (cmdline.split("\0").includes(needle)) return Number(entry);
   }
   return undefined;
+}
+
+/** Asks a krm process (started with --heapsnapshot-signal) for a heap snapshot and waits until it is written. */
+async function writeHeapSnapshot(pid: number | undefined, dir: string): Promise<void> {
+  if (pid === undefined) return;
+  const before = new Set(await readdir(dir));
+  process.kill(pid, "SIGUSR2");
+  let lastSize = -1;
+  await waitUntil(
+    async () => {
+      const file = (await readdir(dir)).find((f) => f.endsWith(".heapsnapshot") && !before.has(f));
+      if (file === undefined) return undefined;
+      const { size } = await stat(join(dir, file));
+      const settled = size > 0 && size === lastSize;
+      lastSize = size;
+      return settled ? true : undefined;
+    },
+    { what: "heap snapshot of krm api", timeoutMs: 120_000, intervalMs: 1000 },
+  );
 }
 
 async function main(options: BenchOptions): Promise<string> {
@@ -114,7 +133,10 @@ async function main(options: BenchOptions): Promise<string> {
 
       await redisServer.flushAll();
       const redisBaseline = await redisMemory(redis);
-      const profileDir = options.cpuProfile ? join(resultsDir, "profiles", `${runId}-${pods}`) : undefined;
+      const profileDir =
+        options.cpuProfile || options.heapSnapshot
+          ? join(resultsDir, "profiles", `${runId}-${pods}`)
+          : undefined;
       if (profileDir !== undefined) await mkdir(profileDir, { recursive: true });
       const krmStarted = performance.now();
       const krm = await startKrm({
@@ -124,7 +146,8 @@ async function main(options: BenchOptions): Promise<string> {
         verifyInterval: options.verifyInterval,
         logDir: workDir,
         logLevel: "warn",
-        ...(profileDir === undefined ? {} : { cpuProfileDir: profileDir }),
+        ...(profileDir !== undefined && options.cpuProfile ? { cpuProfileDir: profileDir } : {}),
+        ...(profileDir !== undefined && options.heapSnapshot ? { heapSnapshotDir: profileDir } : {}),
       });
       const krmReadyMs = Math.round(performance.now() - krmStarted);
       await waitForCount(krm.api, "/api/v1/pods", pods);
@@ -143,6 +166,9 @@ async function main(options: BenchOptions): Promise<string> {
             windowMs: options.costWindowMs,
             redisBaseline,
             log,
+            ...(profileDir !== undefined && options.heapSnapshot
+              ? { snapshotApiHeap: () => writeHeapSnapshot(krm.pids["api"] ?? krm.pids["run"], profileDir) }
+              : {}),
           });
           await save();
         }

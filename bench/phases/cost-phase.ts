@@ -25,6 +25,8 @@ export interface CostOptions {
   /** used_memory of the empty Redis before krm started. */
   readonly redisBaseline: RedisMemory;
   readonly log: (line: string) => void;
+  /** Takes a heap snapshot of the API process once memory at rest is measured. */
+  readonly snapshotApiHeap?: () => Promise<void>;
 }
 
 export interface MemoryFigures {
@@ -94,6 +96,7 @@ export async function runCostPhase(options: CostOptions): Promise<CostResult> {
     `  cost at rest: ${atRest.krmToApiServer.requestsPerMinute} krm->apiserver req/min ${JSON.stringify(atRest.krmToApiServer.byVerb)}`,
   );
   const memory = await memoryFigures(options);
+  if (options.snapshotApiHeap !== undefined) await options.snapshotApiHeap();
   const paths = Array.from(
     { length: NAMESPACE_COUNT },
     (_, i) => `/api/v1/namespaces/${namespaceName(i)}/pods`,
