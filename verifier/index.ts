@@ -3,7 +3,9 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import type { KindSpec } from "../core/kinds.js";
 import type { Logger } from "../core/logger.js";
 import { createRedis } from "../core/redis-connection.js";
+import { listPages } from "../core/kube-list.js";
 import { kindKeys } from "../core/redis-keys.js";
+import { StagedSnapshot } from "../core/snapshot-writer.js";
 import type { RunningPart } from "../core/running-part.js";
 import { VerifierLoop } from "./verifier.js";
 
@@ -28,16 +30,27 @@ export const STOP_GRACE_MS = 5000;
 export function startVerifier(options: VerifierOptions): Promise<RunningPart> {
   const redis = createRedis(options.redisUrl, `krm-verifier-${options.kind.id}`);
   redis.on("error", (error: unknown) => options.logger.debug({ err: error }, "redis connection error"));
+  const keys = kindKeys(options.kind, options.keyPrefix);
   const loop = new VerifierLoop({
     kind: options.kind,
-    kubeConfig: options.kubeConfig,
-    redis,
-    keys: kindKeys(options.kind, options.keyPrefix),
+    list: (list) =>
+      listPages({
+        ...list,
+        kubeConfig: options.kubeConfig,
+        kind: options.kind,
+        ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
+        ...(options.pageTimeoutMs !== undefined ? { pageTimeoutMs: options.pageTimeoutMs } : {}),
+      }),
+    beginSnapshot: () =>
+      new StagedSnapshot({
+        redis,
+        keys,
+        source: "verifier",
+        ...(options.streamMaxLength !== undefined ? { eventsMaxLength: options.streamMaxLength } : {}),
+      }),
+    snapshotExists: async () => (await redis.exists(keys.verifiedMeta)) === 1,
     logger: options.logger,
     verifyIntervalMs: options.verifyIntervalMs,
-    ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
-    ...(options.streamMaxLength !== undefined ? { eventsMaxLength: options.streamMaxLength } : {}),
-    ...(options.pageTimeoutMs !== undefined ? { pageTimeoutMs: options.pageTimeoutMs } : {}),
   });
   const controller = new AbortController();
   const running = loop.run(controller.signal);

@@ -5,28 +5,33 @@
  * (first start, or Redis flushed or restarted empty) it verifies at once instead of
  * waiting for the interval, because the aggregator cannot rebuild without a snapshot.
  */
-import type { KubeConfig } from "@kubernetes/client-node";
 import { Backoff, sleep as defaultSleep, type Sleep } from "../core/backoff.js";
 import type { KindSpec } from "../core/kinds.js";
-import { listPages } from "../core/kube-list.js";
+import type { ListPagesOptions, ListResult } from "../core/kube-list.js";
 import type { Logger } from "../core/logger.js";
-import type { RedisConnection } from "../core/redis-connection.js";
-import type { KindKeys } from "../core/redis-keys.js";
-import { StagedSnapshot } from "../core/snapshot-writer.js";
+import type { SwapResult } from "../core/snapshot-writer.js";
+import type { KubeObject } from "../core/object-key.js";
 
 /** How often the loop checks that `verified-meta` still exists between verifications. */
 export const SNAPSHOT_CHECK_MS = 1000;
 
+/** A snapshot being written (core/snapshot-writer.ts `StagedSnapshot`). */
+export interface VerifierSnapshotStaging {
+  add(objects: readonly KubeObject[]): Promise<void>;
+  discard(): Promise<void>;
+  commit(resourceVersion: string): Promise<SwapResult>;
+}
+
 export interface VerifierLoopOptions {
   readonly kind: KindSpec;
-  readonly kubeConfig: KubeConfig;
-  readonly redis: RedisConnection;
-  readonly keys: KindKeys;
+  /** Paginated LIST of the kind (core/kube-list.ts `listPages` bound to the cluster). */
+  readonly list: (options: Omit<ListPagesOptions, "kubeConfig" | "kind">) => Promise<ListResult>;
+  /** Starts a snapshot with `source` "verifier". */
+  readonly beginSnapshot: () => VerifierSnapshotStaging;
+  /** Whether `verified-meta` exists (false after a flush: verify at once). */
+  readonly snapshotExists: () => Promise<boolean>;
   readonly logger: Logger;
   readonly verifyIntervalMs: number;
-  readonly pageSize?: number;
-  readonly pageTimeoutMs?: number;
-  readonly eventsMaxLength?: number;
   readonly backoff?: Backoff;
   readonly sleep?: Sleep;
   readonly now?: () => number;
@@ -49,8 +54,7 @@ export class VerifierLoop {
     let nextAt = this.now() + this.options.verifyIntervalMs;
     while (!signal.aborted) {
       try {
-        const due =
-          this.now() >= nextAt || (await this.options.redis.exists(this.options.keys.verifiedMeta)) === 0;
+        const due = this.now() >= nextAt || !(await this.options.snapshotExists());
         if (due && !signal.aborted) {
           await this.verifyOnce(signal);
           this.backoff.reset();
@@ -68,22 +72,10 @@ export class VerifierLoop {
 
   /** One paginated LIST swapped in as the verified snapshot. */
   async verifyOnce(signal?: AbortSignal): Promise<void> {
-    const { kind, kubeConfig, redis, keys } = this.options;
-    const staged = new StagedSnapshot({
-      redis,
-      keys,
-      source: "verifier",
-      ...(this.options.eventsMaxLength !== undefined
-        ? { eventsMaxLength: this.options.eventsMaxLength }
-        : {}),
-    });
+    const staged = this.options.beginSnapshot();
     try {
-      const result = await listPages({
-        kubeConfig,
-        kind,
-        ...(this.options.pageSize !== undefined ? { pageSize: this.options.pageSize } : {}),
+      const result = await this.options.list({
         ...(signal !== undefined ? { signal } : {}),
-        ...(this.options.pageTimeoutMs !== undefined ? { pageTimeoutMs: this.options.pageTimeoutMs } : {}),
         onPage: (objects) => staged.add(objects),
         onRestart: async () => {
           this.options.logger.info("continue token expired; restarting the list");
