@@ -6,7 +6,12 @@
  * `database/retentionPolicy` and the token to `username:password`.
  */
 import { HttpError, InfluxDB, type WriteApi } from "@influxdata/influxdb-client";
-import { DEFAULT_DATABASE, DEFAULT_WRITE_TIMEOUT_MS, type InfluxOptions } from "./influx-options.js";
+import {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_DATABASE,
+  DEFAULT_WRITE_TIMEOUT_MS,
+  type InfluxOptions,
+} from "./influx-options.js";
 import { InfluxWriteError, isRetriableStatus, type InfluxWriter } from "./influx-writer.js";
 
 /** Any org works on 1.8 (it is ignored there); 2.x/3.x need the real one configured. */
@@ -28,11 +33,15 @@ export class V2Writer implements InfluxWriter {
       timeout: options.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS,
       ...(token !== undefined ? { token } : {}),
     });
+    // The library sends (and swallows the error of) a batch on its own once it holds
+    // `batchSize` lines or `maxBatchBytes`; both are set above what one `write` passes in, so
+    // every send happens in `flush()`, whose failure reaches the caller. (`batchSize` also
+    // sizes an array: it must stay a real size.)
     this.writeApi = client.getWriteApi(options.org ?? PLACEHOLDER_ORG, bucket, "ns", {
       maxRetries: 0,
       flushInterval: 0,
-      batchSize: Number.MAX_SAFE_INTEGER,
-      maxBufferLines: Number.MAX_SAFE_INTEGER,
+      batchSize: (options.batchSize ?? DEFAULT_BATCH_SIZE) + 1,
+      maxBatchBytes: Number.MAX_SAFE_INTEGER,
     });
   }
 
