@@ -34,7 +34,10 @@ export async function openKubeGet(kubeConfig: KubeConfig, request: KubeGet): Pro
   }
   const options: https.RequestOptions = { headers: { Accept: "application/json" } };
   await kubeConfig.applyToHTTPSOptions(options);
-  const transport = url.protocol === "http:" ? http : https;
+  const plain = url.protocol === "http:";
+  // KubeConfig always builds an https Agent; a plain-http server (kubectl proxy) needs none.
+  if (plain) delete options.agent;
+  const transport = plain ? http : https;
   const response = await new Promise<IncomingMessage>((resolve, reject) => {
     const req = transport.get(url, { ...options, signal: request.signal }, resolve);
     req.on("error", reject);
