@@ -219,11 +219,12 @@ export class AggregatorLoop {
       verifiedResourceVersion: String(snapshot.rv),
       verifiedAt: snapshot.finishedAt,
     };
+    // No verification entry: a rebuilt state starts empty, so its "drift" would only count
+    // the snapshot's objects and mislead the drift metric.
     await this.options.store.reset({
       ops: await this.resolve(merged.ops),
       position,
       resourceVersion: String(index.highestRv),
-      verification: this.verification(snapshot, merged.drift),
     });
     this.options.logger.info(
       { epoch: position.epoch, objects: index.size, rv: String(snapshot.rv) },
