@@ -111,6 +111,9 @@ export function freshnessSection(size: SizeResult): string {
       `${lat(r.krmWatch)} (${r.krmWatch.unseen} unseen)`,
       `${lat(r.krmPoll)} (${r.krmPoll.unseen} unseen)`,
       `${lat(r.informer)} (${r.informer.unseen} unseen)`,
+      r.informerDefault === undefined
+        ? "–"
+        : `${lat(r.informerDefault)} (${r.informerDefault.unseen} unseen)`,
       `${times(ratio(r.krmWatch.latencyMs.p99, r.informer.latencyMs.p99))}`,
       `${fmt(krmToApiServer.requestsPerMinute)}`,
       `${fmt(krmCpu)}% / ${fmt(processes["kube-apiserver"]?.cpuPercent)}%`,
@@ -124,6 +127,7 @@ export function freshnessSection(size: SizeResult): string {
       "krm watch p50 / p99 / max ms",
       "krm poll p50 / p99 / max ms",
       "informer p50 / p99 / max ms",
+      "informer, client-node default reconnect, p50 / p99 / max ms",
       "krm watch p99 ÷ informer p99",
       "krm→apiserver req/min",
       "CPU krm (all) / apiserver",
@@ -224,6 +228,77 @@ function w0(cost: NonNullable<SizeResult["cost"]>, name: string): number | null 
   return cost.atRest.processes[name]?.rssBytesEnd ?? null;
 }
 
+/** Population the issue states its read targets at. */
+const TARGET_POPULATION = 10_000;
+
+function verdict(ok: boolean | null): string {
+  return ok === null ? "not measured" : ok ? "**met**" : "**missed**";
+}
+
+/** The issue's targets, judged on this run's figures (reads at 10k pods, or the size nearest it). */
+export function targetsSection(results: BenchResults): string {
+  const sizes = results.sizes.filter((s) => s.read !== undefined || s.freshness !== undefined);
+  const at =
+    sizes.find((s) => s.pods === TARGET_POPULATION) ??
+    [...sizes].sort((a, b) => Math.abs(a.pods - TARGET_POPULATION) - Math.abs(b.pods - TARGET_POPULATION))[0];
+  if (at === undefined) return "_no size completed_";
+  const cells = at.read?.cells ?? [];
+  const p50 = (kind: ReadKind, target: ReadTarget): number | null =>
+    cell(cells, kind, target, 1)?.latencyMs.p50 ?? null;
+  const rows: string[][] = [];
+  const fresh = at.freshness?.find((f) => f.result.rate === 200)?.result;
+  const watchP99 = fresh?.krmWatch.latencyMs.p99 ?? null;
+  rows.push([
+    "freshness p99 ≤ 50 ms at 200 writes/s (krm watch)",
+    fresh === undefined
+      ? "–"
+      : `${fmt(watchP99, 1)} ms (poll ${fmt(fresh.krmPoll.latencyMs.p99, 1)} ms, informer ${fmt(fresh.informer.latencyMs.p99, 1)} ms; writer achieved ${fresh.writer.achievedPerSecond}/s)`,
+    verdict(watchP99 === null ? null : watchP99 <= 50),
+  ]);
+  for (const [kind, factor, label] of [
+    ["namespace-list", 5, "namespace list p50 ≥ 5x faster"],
+    ["full-list", 2, "full list p50 ≥ 2x faster"],
+  ] as const) {
+    const k = p50(kind, "krm");
+    const vsRv0 = ratio(p50(kind, "apiserver-rv0"), k);
+    const vsConsistent = ratio(p50(kind, "apiserver-consistent"), k);
+    rows.push([
+      `${label} (1 client)`,
+      `krm ${fmt(k, 2)} ms; ${times(vsRv0)} vs rv=0, ${times(vsConsistent)} vs consistent`,
+      verdict(vsRv0 === null || vsConsistent === null ? null : Math.min(vsRv0, vsConsistent) >= factor),
+    ]);
+  }
+  for (const kind of READ_KINDS_FOR_THROUGHPUT) {
+    const k = cell(cells, kind, "krm", 32)?.requestsPerSecond ?? null;
+    const z = cell(cells, kind, "apiserver-rv0", 32)?.requestsPerSecond ?? null;
+    const c = cell(cells, kind, "apiserver-consistent", 32)?.requestsPerSecond ?? null;
+    const worst = ratio(k, z === null || c === null ? null : Math.max(z, c));
+    rows.push([
+      `≥ 5x throughput at 32 clients: ${kind}`,
+      `krm ${fmt(k)} req/s vs rv=0 ${fmt(z)}, consistent ${fmt(c)} (${times(worst)})`,
+      verdict(worst === null ? null : worst >= 5),
+    ]);
+  }
+  const memory = at.cost?.memory;
+  rows.push([
+    "API replica RSS ≤ 2x cached JSON bytes (at rest)",
+    memory === undefined
+      ? "–"
+      : `${mb(memory.apiRssBytes)} RSS for ${mb(memory.totalJsonBytes)} JSON (${memory.apiRssToJsonRatio ?? "–"}x)`,
+    verdict(
+      memory?.apiRssToJsonRatio === null || memory === undefined ? null : memory.apiRssToJsonRatio <= 2,
+    ),
+  ]);
+  return [`Judged at ${at.pods} pods.`, "", table(["target", "measured", "verdict"], rows)].join("\n");
+}
+
+const READ_KINDS_FOR_THROUGHPUT: readonly ReadKind[] = [
+  "full-list",
+  "namespace-list",
+  "selector-list",
+  "get",
+];
+
 export function renderReport(results: BenchResults): string {
   const m = results.machine;
   const parts = [
@@ -231,6 +306,7 @@ export function renderReport(results: BenchResults): string {
     `Machine: ${m.cpus} CPUs (${m.cpuModel}), ${mb(m.memoryBytes)} RAM, Node ${m.node}, load average at start ${m.loadAverageAtStart.join(" ")}.`,
     `Command: \`${results.command}\`. Options: \`${JSON.stringify(results.options)}\`.`,
   ];
+  parts.push("", "### Targets", "", targetsSection(results));
   for (const size of results.sizes) {
     parts.push(
       "",

@@ -1,5 +1,5 @@
 import { request as httpRequest, type ClientRequest } from "node:http";
-import { CoreV1Api, makeInformer, type KubeConfig, type V1Pod } from "@kubernetes/client-node";
+import { CoreV1Api, ListWatch, Watch, type KubeConfig, type V1Pod } from "@kubernetes/client-node";
 import { getJson, type HttpTarget } from "../http-target.js";
 import type { VisibilityTracker } from "./visibility-tracker.js";
 
@@ -145,20 +145,36 @@ export function startKrmPoll(
   };
 }
 
+/**
+ * How the informer reconnects after the server closes a watch normally. client-node's
+ * `makeInformer` waits 1 s, 2 s, 4 s … up to 30 s before each reconnect and never resets the
+ * delay after a healthy watch; events written meanwhile arrive only after it. client-go
+ * reconnects at once. The test control plane closes watches every 5–10 s
+ * (`--min-request-timeout=5`), so the difference shows: both are measured.
+ */
+export type InformerReconnect = "immediate" | "client-node-default";
+
 /** The peer: an in-process `@kubernetes/client-node` informer on the same namespace of the API server. */
 export async function startInformer(
   kubeConfig: KubeConfig,
   namespace: string,
   tracker: VisibilityTracker,
+  reconnect: InformerReconnect = "immediate",
 ): Promise<Observer> {
   const core = kubeConfig.makeApiClient(CoreV1Api);
-  const informer = makeInformer<V1Pod>(kubeConfig, `/api/v1/namespaces/${namespace}/pods`, () =>
-    core.listNamespacedPod({ namespace }),
+  const informer = new ListWatch<V1Pod>(
+    `/api/v1/namespaces/${namespace}/pods`,
+    new Watch(kubeConfig),
+    () => core.listNamespacedPod({ namespace }),
+    false,
+    undefined,
+    undefined,
+    reconnect === "immediate" ? { delayFn: () => Promise.resolve() } : {},
   );
   informer.on("add", (pod) => observe(tracker, "ADDED", pod));
   informer.on("update", (pod) => observe(tracker, "MODIFIED", pod));
   informer.on("delete", (pod) => observe(tracker, "DELETED", pod));
   informer.on("error", () => undefined);
   await informer.start();
-  return { name: "informer", stop: () => informer.stop() };
+  return { name: `informer-${reconnect}`, stop: () => informer.stop() };
 }

@@ -28,7 +28,10 @@ export interface FreshnessRun {
   readonly writer: WriterResult;
   readonly krmWatch: VisibilityResult;
   readonly krmPoll: VisibilityResult;
+  /** client-node informer reconnecting at once after a watch closes (as client-go does). */
   readonly informer: VisibilityResult;
+  /** client-node `makeInformer` defaults: 1 s … 30 s before each reconnect. */
+  readonly informerDefault: VisibilityResult;
   readonly drainMs: number;
 }
 
@@ -41,8 +44,9 @@ async function drain(trackers: readonly VisibilityTracker[]): Promise<number> {
 }
 
 /**
- * One writer, three observers started before it: a watch on krm, a poll of krm, and an
- * in-process client-node informer on the API server. Each rate writes into a fresh namespace
+ * One writer, observers started before it: a watch on krm, a poll of krm, and in-process
+ * client-node informers on the API server (reconnecting at once, and with client-node's
+ * default reconnect delays). The drain waits for krm and the immediate informer only. Each rate writes into a fresh namespace
  * whose leftover pods are deleted afterwards, so the population stays as populated.
  */
 export async function runFreshnessPhase(
@@ -63,11 +67,15 @@ export async function runFreshnessPhase(
     const watch = new VisibilityTracker();
     const poll = new VisibilityTracker();
     const informer = new VisibilityTracker();
+    const informerDefault = new VisibilityTracker();
     const observers: Observer[] = [];
     try {
       observers.push(await startKrmWatch(options.krm, namespace, watch));
       observers.push(startKrmPoll(options.krm, namespace, poll));
-      observers.push(await startInformer(options.kubeConfig, namespace, informer));
+      observers.push(await startInformer(options.kubeConfig, namespace, informer, "immediate"));
+      observers.push(
+        await startInformer(options.kubeConfig, namespace, informerDefault, "client-node-default"),
+      );
       const measured = await measureWindow(options.proxy, options.pids, async () => {
         const started = performance.now();
         const writer = await runWriter({
@@ -79,6 +87,7 @@ export async function runFreshnessPhase(
             watch.acked(write);
             poll.acked(write);
             informer.acked(write);
+            informerDefault.acked(write);
           },
         });
         const durationMs = Math.round(performance.now() - started);
@@ -91,6 +100,7 @@ export async function runFreshnessPhase(
           krmWatch: watch.result(),
           krmPoll: poll.result(),
           informer: informer.result(),
+          informerDefault: informerDefault.result(),
           drainMs,
         };
       });
@@ -100,7 +110,8 @@ export async function runFreshnessPhase(
         `  fresh ${rate}/s (achieved ${r.writer.achievedPerSecond}/s, ${r.writer.skipped} skipped): ` +
           `krm watch p50 ${r.krmWatch.latencyMs.p50} p99 ${r.krmWatch.latencyMs.p99} max ${r.krmWatch.latencyMs.max} (unseen ${r.krmWatch.unseen}); ` +
           `krm poll p50 ${r.krmPoll.latencyMs.p50} p99 ${r.krmPoll.latencyMs.p99}; ` +
-          `informer p50 ${r.informer.latencyMs.p50} p99 ${r.informer.latencyMs.p99} max ${r.informer.latencyMs.max}`,
+          `informer p50 ${r.informer.latencyMs.p50} p99 ${r.informer.latencyMs.p99} max ${r.informer.latencyMs.max}; ` +
+          `informer (client-node default reconnect) p50 ${r.informerDefault.latencyMs.p50} p99 ${r.informerDefault.latencyMs.p99}`,
       );
     } finally {
       for (const observer of observers) await observer.stop().catch(() => undefined);
