@@ -183,7 +183,7 @@ describe("cache pipeline under faults", () => {
         churn: churn.counts,
         watchReconnects: watch.reduce((n, w) => n + Number(w["reconnects"] ?? 0), 0),
         watchGones: watch.reduce((n, w) => n + Number(w["gones"] ?? 0), 0),
-        driftSinceRedisRestart: drift,
+        driftSinceRedisFlush: drift,
         convergedAfterMs,
         deadlineMs,
         objects: Object.fromEntries(diffs.map((d) => [d.kind, d.listed])),
