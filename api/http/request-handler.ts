@@ -9,7 +9,7 @@ import type { Logger } from "../../core/logger.js";
 import { objectKey } from "../../core/object-key.js";
 import type { RequestGuard, ResourceAttributes } from "../auth/types.js";
 import type { Discovery } from "../discovery/discovery.js";
-import { MethodNotAllowedError, NotFoundError, UriTooLongError, statusOf } from "../errors.js";
+import { ApiError, MethodNotAllowedError, NotFoundError, UriTooLongError, statusOf } from "../errors.js";
 import { freshnessHeaders, freshnessOf } from "../freshness.js";
 import { parseListQuery } from "../list/list-query.js";
 import { listBody } from "../list/list-response.js";
@@ -168,7 +168,8 @@ export function createRequestHandler(
     };
     const fail = (error: unknown, route: string): void => {
       const code = sendError(response, error);
-      if (code >= 500)
+      // Expected 5xx answers (503 not ready, 504 too large resourceVersion) are not failures.
+      if (code >= 500 && !(error instanceof ApiError))
         context.logger.error(
           { err: error, url: url.slice(0, 200), method: request.method },
           "request failed",

@@ -113,17 +113,20 @@ export class ReplicaFeed {
             continue;
           }
         }
+        const before = this.options.replica.position;
         const batch = await this.read();
         if (signal.aborted) break;
         this.lastSyncAt = this.now();
+        // Check before applying: entries trimmed after `before` mean this batch has a gap.
+        const full = batch.length >= (this.options.batchSize ?? DEFAULT_BATCH_SIZE);
+        if (full || this.forceCheck || this.checkDue()) await this.check(before);
+        if (this.needLoad) continue;
         for (const change of batch) {
           if (this.options.replica.apply(change) === "reload") {
             this.needLoad = true;
             break;
           }
         }
-        const full = batch.length >= (this.options.batchSize ?? DEFAULT_BATCH_SIZE);
-        if (!this.needLoad && (full || this.forceCheck || this.checkDue())) await this.check();
         backoff.reset();
       } catch (error) {
         if (signal.aborted) break;
@@ -141,16 +144,21 @@ export class ReplicaFeed {
       .hgetall(this.keys.state)
       .hgetall(this.keys.stateMeta)
       .xrevrange(this.keys.changes, "+", "-", "COUNT", 1)
+      .xinfo("STREAM", this.keys.changes)
       .exec();
-    const [state, meta, last] = (results ?? []).map(([error, value]) => {
+    const [state, meta, last] = (results ?? []).slice(0, 3).map(([error, value]) => {
       if (error !== null) throw error;
       return value;
     }) as [Record<string, string>, Record<string, string>, [string, string[]][]];
+    // XINFO fails when the stream does not exist yet; then every later entry is new.
+    const info = results?.[3]?.[0] === null ? fieldsOf(results[3][1]) : new Map<string, string>();
     if (meta["epoch"] === undefined) {
       this.sourceLostSince ??= this.options.replica.loaded ? this.now() : undefined;
       return false;
     }
-    const position = last[0]?.[0] ?? STREAM_START;
+    // An existing but empty stream: resume after its last generated id, so entries trimmed
+    // before this load are not mistaken for a gap.
+    const position = last[0]?.[0] ?? info.get("last-generated-id") ?? STREAM_START;
     this.options.replica.load({ state, meta, position });
     this.needLoad = false;
     this.sourceLostSince = undefined;
@@ -182,7 +190,7 @@ export class ReplicaFeed {
   }
 
   /** Refreshes freshness fields and reloads when the feed can no longer be followed exactly. */
-  private async check(): Promise<void> {
+  private async check(position: StreamId): Promise<void> {
     this.lastCheckAt = this.now();
     this.forceCheck = false;
     const results = await this.command
@@ -204,28 +212,45 @@ export class ReplicaFeed {
       this.needLoad = true;
       return;
     }
-    const position = this.options.replica.position;
     if (infoResult === undefined || infoResult[0] !== null) {
       // No stream: fine before any change was read; otherwise it vanished under us.
       if (position !== STREAM_START) this.needLoad = true;
       return;
     }
-    const info = fieldsOf(infoResult[1]);
-    const lastGenerated = info.get("last-generated-id");
-    const maxDeleted = info.get("max-deleted-entry-id");
-    if (
-      (lastGenerated !== undefined &&
-        isStreamId(lastGenerated) &&
-        compareStreamIds(lastGenerated, position) < 0) ||
-      (maxDeleted !== undefined && isStreamId(maxDeleted) && compareStreamIds(maxDeleted, position) > 0)
-    ) {
+    if (feedHasGap(fieldsOf(infoResult[1]), position)) {
       this.options.logger.warn(
-        { kind: this.options.kind.id, position, maxDeleted },
+        { kind: this.options.kind.id, position },
         "change feed trimmed or recreated past the replica; reloading",
       );
       this.needLoad = true;
     }
   }
+}
+
+/**
+ * True when entries after `position` are no longer in the stream, or the stream is not the
+ * one `position` came from. Trimming (XADD MAXLEN) removes from the head, so entries after
+ * `position` are gone exactly when `position` itself is gone: the first entry is newer than it.
+ * Before any entry was read (`0-0`), anything trimmed at all was unread.
+ */
+export function feedHasGap(info: ReadonlyMap<string, string>, position: StreamId): boolean {
+  const known = (id: string | undefined): id is string => id !== undefined && isStreamId(id);
+  const lastGenerated = info.get("last-generated-id");
+  if (known(lastGenerated) && compareStreamIds(lastGenerated, position) < 0) return true;
+  const maxDeleted = info.get("max-deleted-entry-id");
+  if (known(maxDeleted) && compareStreamIds(maxDeleted, position) > 0) return true;
+  if (position === STREAM_START) {
+    const added = Number(info.get("entries-added") ?? "0");
+    const length = Number(info.get("length") ?? "0");
+    return added > length;
+  }
+  const first = info.get("recorded-first-entry-id");
+  return (
+    known(first) &&
+    first !== STREAM_START &&
+    Number(info.get("length") ?? "0") > 0 &&
+    compareStreamIds(first, position) > 0
+  );
 }
 
 function toChange(id: StreamId, flat: string[]): FeedChange {
@@ -253,7 +278,9 @@ function fieldsOf(value: unknown): Map<string, string> {
   for (let i = 0; i + 1 < value.length; i += 2) {
     const name: unknown = value[i];
     const field: unknown = value[i + 1];
-    if (typeof name === "string" && typeof field === "string") fields.set(name, field);
+    // Integer fields (length, entries-added) come back as numbers.
+    if (typeof name === "string" && (typeof field === "string" || typeof field === "number"))
+      fields.set(name, String(field));
   }
   return fields;
 }
