@@ -12,7 +12,8 @@ import type { Discovery } from "../discovery/discovery.js";
 import { ApiError, MethodNotAllowedError, NotFoundError, UriTooLongError, statusOf } from "../errors.js";
 import { freshnessHeaders, freshnessOf } from "../freshness.js";
 import { parseListQuery } from "../list/list-query.js";
-import { listBody } from "../list/list-response.js";
+import { listBody, selectPage } from "../list/list-response.js";
+import { tableBody, tableRequestOf } from "../table/table-response.js";
 import type { ApiMetrics } from "../observability/api-metrics.js";
 import { isServable, objectNotFound, requireServable, type ServedKind } from "../served-kind.js";
 import { serveWatch } from "../watch/watch-stream.js";
@@ -137,10 +138,17 @@ export function createRequestHandler(
     });
     requireServable(kind);
     const headers = freshnessHeaders(kind, context.now());
+    const table = tableRequestOf(request.headers.accept, query);
     if (name !== undefined) {
       const object = kind.replica.get(objectKey(namespace, name));
       if (object === undefined) throw objectNotFound(kind, name);
-      sendJson(response, 200, object.json, headers);
+      const metadata = `{"resourceVersion":${JSON.stringify(object.resourceVersion)}}`;
+      sendJson(
+        response,
+        200,
+        table === undefined ? object.json : tableBody(kind.spec.id, table, [object], metadata, context.now()),
+        headers,
+      );
       return "get";
     }
     if (listQuery === undefined) throw notFound();
@@ -152,9 +160,32 @@ export function createRequestHandler(
         namespace,
         headers,
         bookmarkIntervalMs: context.bookmarkIntervalMs,
+        ...(table !== undefined
+          ? {
+              render: (object, first) =>
+                tableBody(
+                  kind.spec.id,
+                  table,
+                  [object],
+                  `{"resourceVersion":${JSON.stringify(object.resourceVersion)}}`,
+                  context.now(),
+                  first,
+                ),
+            }
+          : {}),
         onEnd: () => context.metrics.watchEnded(),
       });
       return "watch";
+    }
+    if (table !== undefined) {
+      const page = selectPage(kind, listQuery, namespace);
+      sendJson(
+        response,
+        200,
+        tableBody(kind.spec.id, table, page.objects, page.metadataJson, context.now()),
+        headers,
+      );
+      return "list";
     }
     sendJson(response, 200, listBody(kind, listQuery, namespace), headers);
     return "list";

@@ -17,7 +17,19 @@ const BEHIND_RETRY_AFTER_SECONDS = 1;
 export const EXPIRED_CONTINUE_MESSAGE =
   "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.";
 
+/** One page of a list: the objects in key order and the list metadata as JSON. */
+export interface ListPage {
+  readonly objects: CachedObject[];
+  readonly metadataJson: string;
+}
+
 export function listBody(kind: ServedKind, query: ListQuery, namespace: string | undefined): string {
+  const page = selectPage(kind, query, namespace);
+  const head = `{"kind":${JSON.stringify(`${kind.spec.kind}List`)},"apiVersion":${JSON.stringify(apiVersionOf(kind.spec))},"metadata":${page.metadataJson},"items":[`;
+  return head + page.objects.map((o) => o.json).join(",") + "]}";
+}
+
+export function selectPage(kind: ServedKind, query: ListQuery, namespace: string | undefined): ListPage {
   const replica = kind.replica;
   const epoch = replica.meta?.epoch ?? "";
   let position = replica.position;
@@ -56,7 +68,7 @@ export function listBody(kind: ServedKind, query: ListQuery, namespace: string |
     throw new ExpiredError(EXPIRED_CONTINUE_MESSAGE);
   }
   const filter = matcher(query);
-  const items: string[] = [];
+  const items: CachedObject[] = [];
   let last: CachedObject | undefined;
   let more = false;
   for (const object of objects) {
@@ -65,7 +77,7 @@ export function listBody(kind: ServedKind, query: ListQuery, namespace: string |
       break;
     }
     if (filter !== undefined && !filter(object.object)) continue;
-    items.push(object.json);
+    items.push(object);
     last = object;
   }
   let metadata = `{"resourceVersion":${JSON.stringify(resourceVersion)}`;
@@ -77,8 +89,7 @@ export function listBody(kind: ServedKind, query: ListQuery, namespace: string |
     }
   }
   metadata += "}";
-  const head = `{"kind":${JSON.stringify(`${kind.spec.kind}List`)},"apiVersion":${JSON.stringify(apiVersionOf(kind.spec))},"metadata":${metadata},"items":[`;
-  return head + items.join(",") + "]}";
+  return { objects: items, metadataJson: metadata };
 }
 
 /** The object filter of a query; undefined when everything matches (the fast path). */

@@ -26,6 +26,11 @@ export interface WatchOptions {
   readonly namespace: string | undefined;
   readonly headers: Record<string, string>;
   readonly bookmarkIntervalMs: number;
+  /**
+   * Renders an event's object; default its JSON. Table watches pass a renderer; `first` is
+   * true for the first object sent (a Table carries its column definitions only then).
+   */
+  readonly render?: (object: CachedObject, first: boolean) => string;
   /** Called once when the watch ends, for metrics. */
   readonly onEnd?: () => void;
 }
@@ -63,8 +68,11 @@ export function serveWatch(request: IncomingMessage, response: ServerResponse, o
       end();
     }
   };
+  let first = true;
+  const render = options.render ?? ((object: CachedObject) => object.json);
   const send = (type: WatchEventType, object: CachedObject): void => {
-    write(`{"type":"${type}","object":${object.json}}\n`);
+    write(`{"type":"${type}","object":${render(object, first)}}\n`);
+    first = false;
   };
   const bookmark = (annotations?: Record<string, string>): void => {
     const metadata = {

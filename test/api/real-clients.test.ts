@@ -136,10 +136,46 @@ describe("real clients against krm", () => {
   it("kubectl get pods -A lists every pod with the usual columns", async () => {
     const out = await kubectlOk(onKrm(["get", "pods", "-A"]));
     const header = out.split("\n")[0] ?? "";
-    expect(header).toMatch(/^NAMESPACE\s+NAME\s+/);
+    expect(header).toMatch(/^NAMESPACE\s+NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE/);
     for (let i = 0; i < POD_COUNT; i++) expect(out).toContain(`pod-${String(i).padStart(3, "0")}`);
     const mine = out.split("\n").filter((l) => l.startsWith(ns));
     expect(mine).toHaveLength(POD_COUNT);
+  });
+
+  it.each([
+    ["pods", []],
+    ["deploy", []],
+    ["svc", []],
+    ["ingress", []],
+    ["pods", ["-o", "wide"]],
+  ])("kubectl get %s %j prints the API server's table (ages aside)", async (resource, extra) => {
+    // AGE is computed at print time and may differ by a second between the two answers.
+    const withoutAge = (out: string): string[][] => {
+      const rows = out
+        .split("\n")
+        .filter((l) => l !== "")
+        .map((l) => l.trim().split(/\s{2,}/));
+      const ageAt = rows[0]?.indexOf("AGE") ?? -1;
+      return rows.map((cells) => cells.filter((_, i) => i !== ageAt));
+    };
+    const args = ["get", resource, "-n", ns, ...extra];
+    const fromKrm = withoutAge(await kubectlOk(onKrm(args)));
+    const fromServer = withoutAge(await kubectlOk(onServer(args)));
+    expect(fromKrm).toEqual(fromServer);
+  });
+
+  it("kubectl get nodes prints STATUS, ROLES and VERSION like the API server", async () => {
+    const args = [
+      "get",
+      "nodes",
+      "-l",
+      `krm-test=${suffix}`,
+      "-o",
+      "custom-columns=NAME:.metadata.name,RV:.metadata.resourceVersion",
+    ];
+    expect(await kubectlOk(onKrm(args))).toEqual(await kubectlOk(onServer(args)));
+    const table = await kubectlOk(onKrm(["get", "nodes", "-l", `krm-test=${suffix}`]));
+    expect(table.split("\n")[0]).toMatch(/^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION/);
   });
 
   it("kubectl get deploy -n NS -l app=x matches the API server", async () => {

@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { BadRequestError } from "../errors.js";
+import { cacheObject } from "../replica/cached-object.js";
+import { tableBody, tableRequestOf } from "./table-response.js";
+
+const KUBECTL_ACCEPT =
+  "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
+const none = new URLSearchParams();
+
+describe("tables", () => {
+  it("recognizes kubectl's Accept header and plain JSON", () => {
+    expect(tableRequestOf(KUBECTL_ACCEPT, none)).toEqual({
+      apiVersion: "meta.k8s.io/v1",
+      includeObject: "Metadata",
+    });
+    expect(tableRequestOf("application/json", none)).toBeUndefined();
+    expect(tableRequestOf(undefined, none)).toBeUndefined();
+    expect(tableRequestOf(KUBECTL_ACCEPT, new URLSearchParams("includeObject=Object"))?.includeObject).toBe(
+      "Object",
+    );
+    expect(() => tableRequestOf(KUBECTL_ACCEPT, new URLSearchParams("includeObject=All"))).toThrow(
+      BadRequestError,
+    );
+  });
+
+  it("prints pods with kubectl's columns", () => {
+    const pod = cacheObject(
+      "a/p",
+      JSON.stringify({
+        metadata: { name: "p", namespace: "a", creationTimestamp: "2026-01-01T00:00:00Z" },
+        spec: { nodeName: "n1", containers: [{ name: "c" }, { name: "d" }] },
+        status: {
+          phase: "Running",
+          podIP: "10.0.0.1",
+          containerStatuses: [
+            { ready: true, restartCount: 1, state: { running: {} } },
+            { ready: false, restartCount: 2, state: { waiting: { reason: "CrashLoopBackOff" } } },
+          ],
+        },
+      }),
+    );
+    const now = Date.parse("2026-01-01T00:05:00Z");
+    const table = JSON.parse(
+      tableBody("pods", { apiVersion: "meta.k8s.io/v1", includeObject: "Metadata" }, [pod], "{}", now),
+    ) as {
+      columnDefinitions: { name: string }[];
+      rows: { cells: unknown[]; object: { kind: string; metadata: { name: string } } }[];
+    };
+    expect(table.columnDefinitions.map((c) => c.name)).toEqual([
+      "Name",
+      "Ready",
+      "Status",
+      "Restarts",
+      "Age",
+      "IP",
+      "Node",
+      "Nominated Node",
+      "Readiness Gates",
+    ]);
+    expect(table.rows[0]?.cells).toEqual([
+      "p",
+      "1/2",
+      "CrashLoopBackOff",
+      "3",
+      "5m",
+      "10.0.0.1",
+      "n1",
+      "<none>",
+      "<none>",
+    ]);
+    expect(table.rows[0]?.object).toMatchObject({ kind: "PartialObjectMetadata", metadata: { name: "p" } });
+  });
+});

@@ -1,0 +1,76 @@
+/**
+ * `Accept: application/json;as=Table;v=v1;g=meta.k8s.io` (what `kubectl get` sends): the
+ * answer is a `meta.k8s.io` Table whose rows carry the kind's printing columns, and as
+ * the row object the object's metadata (`includeObject=Metadata`, the default), the whole
+ * object (`Object`) or nothing (`None`).
+ */
+import { BadRequestError } from "../errors.js";
+import type { CachedObject } from "../replica/cached-object.js";
+import { tableSpecFor, type TableSpec } from "./columns.js";
+
+export type IncludeObject = "None" | "Metadata" | "Object";
+
+export interface TableRequest {
+  /** `meta.k8s.io/v1` or `meta.k8s.io/v1beta1`, as the client asked. */
+  readonly apiVersion: string;
+  readonly includeObject: IncludeObject;
+}
+
+/** The Table the client asked for, or undefined for a plain JSON answer. */
+export function tableRequestOf(
+  accept: string | undefined,
+  params: URLSearchParams,
+): TableRequest | undefined {
+  if (accept === undefined || !accept.includes("as=Table")) return undefined;
+  let version: string | undefined;
+  for (const range of accept.split(",")) {
+    const parameters = new Map(
+      range
+        .split(";")
+        .slice(1)
+        .map((p) => p.trim().split("=") as [string, string | undefined])
+        .map(([k, v]) => [k, v ?? ""]),
+    );
+    if (parameters.get("as") === "Table" && parameters.get("g") === "meta.k8s.io") {
+      const v = parameters.get("v");
+      if (v === "v1" || v === "v1beta1") {
+        version = v;
+        break;
+      }
+    }
+  }
+  if (version === undefined) return undefined;
+  const include = params.get("includeObject") ?? "Metadata";
+  if (include !== "None" && include !== "Metadata" && include !== "Object") {
+    throw new BadRequestError(
+      `invalid includeObject "${include.slice(0, 50)}": expected None, Metadata or Object`,
+    );
+  }
+  return { apiVersion: `meta.k8s.io/${version}`, includeObject: include };
+}
+
+export function tableBody(
+  kindId: string,
+  request: TableRequest,
+  objects: readonly CachedObject[],
+  metadataJson: string,
+  now: number,
+  withColumns = true,
+): string {
+  const spec = tableSpecFor(kindId);
+  const rows = objects.map((o) => rowJson(spec, request, o, now)).join(",");
+  const columns = withColumns ? JSON.stringify(spec.columns) : "[]";
+  return `{"kind":"Table","apiVersion":${JSON.stringify(request.apiVersion)},"metadata":${metadataJson},"columnDefinitions":${columns},"rows":[${rows}]}`;
+}
+
+function rowJson(spec: TableSpec, request: TableRequest, object: CachedObject, now: number): string {
+  const cells = JSON.stringify(spec.cells(object.object, now));
+  switch (request.includeObject) {
+    case "None":
+      return `{"cells":${cells}}`;
+    case "Object":
+      return `{"cells":${cells},"object":${object.json}}`;
+    case "Metadata":
+      return `{"cells":${cells},"object":{"kind":"PartialObjectMetadata","apiVersion":${JSON.stringify(request.apiVersion)},"metadata":${JSON.stringify(object.object.metadata)}}}`;
+  }
+}
