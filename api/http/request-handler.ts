@@ -146,7 +146,9 @@ export function createRequestHandler(
       sendJson(
         response,
         200,
-        table === undefined ? object.json : tableBody(kind.spec.id, table, [object], metadata, context.now()),
+        table === undefined
+          ? object.bytes
+          : tableBody(kind.spec.id, table, [object], metadata, context.now()),
         headers,
       );
       return "get";

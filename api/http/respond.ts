@@ -4,7 +4,12 @@ import { ServiceUnavailableError, statusOf } from "../errors.js";
 
 export type Headers = Readonly<Record<string, string>>;
 
-export function sendJson(response: ServerResponse, code: number, body: string, headers: Headers = {}): void {
+export function sendJson(
+  response: ServerResponse,
+  code: number,
+  body: string | Buffer,
+  headers: Headers = {},
+): void {
   response.writeHead(code, {
     ...headers,
     "Content-Type": "application/json",

@@ -1,6 +1,8 @@
 /**
- * Builds a list response body from pre-serialized objects: the items' JSON strings are
+ * Builds a list response body from pre-serialized objects: the items' UTF-8 bytes are
  * concatenated, never re-serialized, so a list costs a walk of the key index and a copy.
+ * A whole unfiltered list (the common informer/kubectl case) is kept as one buffer until
+ * the objects it holds change, so repeated reads cost one socket write.
  */
 import { apiVersionOf } from "../../core/kinds.js";
 import type { KubeObject } from "../../core/object-key.js";
@@ -23,10 +25,46 @@ export interface ListPage {
   readonly metadataJson: string;
 }
 
-export function listBody(kind: ServedKind, query: ListQuery, namespace: string | undefined): string {
-  const page = selectPage(kind, query, namespace);
-  const head = `{"kind":${JSON.stringify(`${kind.spec.kind}List`)},"apiVersion":${JSON.stringify(apiVersionOf(kind.spec))},"metadata":${page.metadataJson},"items":[`;
-  return head + page.objects.map((o) => o.json).join(",") + "]}";
+const COMMA = Buffer.from(",");
+const LIST_END = Buffer.from("]}");
+
+/** Whole-list bodies per replica and scope ("" for cluster-wide, else the namespace), with the content version they were built at. */
+const wholeListCache = new WeakMap<object, Map<string, { version: string; body: Buffer }>>();
+
+export function listBody(kind: ServedKind, query: ListQuery, namespace: string | undefined): Buffer {
+  const cacheable =
+    query.limit === 0 &&
+    query.continueFrom === undefined &&
+    matcher(query) === undefined &&
+    (query.resourceVersion === undefined || query.resourceVersion === "0");
+  if (!cacheable) return renderList(kind, selectPage(kind, query, namespace));
+  let cache = wholeListCache.get(kind.replica);
+  if (cache === undefined) wholeListCache.set(kind.replica, (cache = new Map()));
+  const scope = namespace === undefined ? "" : `ns:${namespace}`;
+  const version = kind.replica.contentVersion(namespace);
+  const cached = cache.get(scope);
+  if (cached?.version === version) return cached.body;
+  const body = renderList(kind, selectPage(kind, query, namespace));
+  cache.set(scope, { version, body });
+  return body;
+}
+
+function renderList(kind: ServedKind, page: ListPage): Buffer {
+  const head = Buffer.from(
+    `{"kind":${JSON.stringify(`${kind.spec.kind}List`)},"apiVersion":${JSON.stringify(apiVersionOf(kind.spec))},"metadata":${page.metadataJson},"items":[`,
+  );
+  const chunks: Buffer[] = [head];
+  let length = head.length + LIST_END.length;
+  page.objects.forEach((object, i) => {
+    if (i > 0) {
+      chunks.push(COMMA);
+      length += 1;
+    }
+    chunks.push(object.bytes);
+    length += object.bytes.length;
+  });
+  chunks.push(LIST_END);
+  return Buffer.concat(chunks, length);
 }
 
 export function selectPage(kind: ServedKind, query: ListQuery, namespace: string | undefined): ListPage {

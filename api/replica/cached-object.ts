@@ -11,8 +11,11 @@ export interface CachedObject {
   readonly name: string;
   readonly resourceVersion: string;
   readonly object: KubeObject;
-  /** The object exactly as stored in Redis (the API server's JSON). */
-  readonly json: string;
+  /**
+   * The object exactly as stored in Redis (the API server's JSON), encoded once as UTF-8:
+   * responses concatenate these bytes, never re-serialize or re-encode.
+   */
+  readonly bytes: Buffer;
 }
 
 export class BadObjectError extends Error {
@@ -35,5 +38,12 @@ export function cacheObject(key: string, json: string): CachedObject {
   }
   const object = parsed as KubeObject;
   const { namespace, name } = splitKey(key);
-  return { key, namespace, name, resourceVersion: object.metadata.resourceVersion ?? "", object, json };
+  return {
+    key,
+    namespace,
+    name,
+    resourceVersion: object.metadata.resourceVersion ?? "",
+    object,
+    bytes: Buffer.from(json, "utf8"),
+  };
 }

@@ -85,6 +85,10 @@ export class KindReplica {
   /** Position and resourceVersion before the oldest change the ring still holds. */
   private floor: { position: StreamId; resourceVersion: bigint } = { position: "0-0", resourceVersion: 0n };
   private loadedAt: number | undefined;
+  /** Bumped by every load, and per namespace / overall by every change: keys for response caches. */
+  private generation = 0;
+  private allVersion = 0;
+  private namespaceVersions = new Map<string, number>();
 
   constructor(private readonly options: KindReplicaOptions = {}) {
     this.ring = new ChangeRing(options.ringCapacity ?? DEFAULT_RING_CAPACITY);
@@ -136,6 +140,9 @@ export class KindReplica {
     this.floor = { position: snapshot.position, resourceVersion: highest };
     this.currentMeta = metaFrom(snapshot.meta);
     this.loadedAt = (this.options.now ?? Date.now)();
+    this.generation++;
+    this.allVersion = 0;
+    this.namespaceVersions = new Map();
     for (const listener of [...this.listeners]) listener.onReset();
   }
 
@@ -178,6 +185,15 @@ export class KindReplica {
     if (this.currentMeta === undefined || next.epoch !== this.currentMeta.epoch) return "reload";
     this.currentMeta = next;
     return "applied";
+  }
+
+  /**
+   * Changes whenever the objects of `namespace` (all objects when undefined) may have
+   * changed, so a response built from them can be reused while it stays the same.
+   */
+  contentVersion(namespace: string | undefined): string {
+    const version = namespace === undefined ? this.allVersion : (this.namespaceVersions.get(namespace) ?? 0);
+    return `${this.generation}:${version}`;
   }
 
   get(key: string): CachedObject | undefined {
@@ -265,7 +281,13 @@ export class KindReplica {
     }
   }
 
+  private touch(namespace: string): void {
+    this.allVersion++;
+    this.namespaceVersions.set(namespace, (this.namespaceVersions.get(namespace) ?? 0) + 1);
+  }
+
   private put(object: CachedObject, previous: CachedObject | undefined): void {
+    this.touch(object.namespace);
     this.objects.set(object.key, object);
     if (previous !== undefined) return;
     this.allKeys.insert(object.key);
@@ -275,6 +297,7 @@ export class KindReplica {
   }
 
   private remove(object: CachedObject): void {
+    this.touch(object.namespace);
     this.objects.delete(object.key);
     this.allKeys.delete(object.key);
     const keys = this.byNamespace.get(object.namespace);

@@ -69,7 +69,7 @@ function rowJson(spec: TableSpec, request: TableRequest, object: CachedObject, n
     case "None":
       return `{"cells":${cells}}`;
     case "Object":
-      return `{"cells":${cells},"object":${object.json}}`;
+      return `{"cells":${cells},"object":${object.bytes.toString("utf8")}}`;
     case "Metadata":
       return `{"cells":${cells},"object":{"kind":"PartialObjectMetadata","apiVersion":${JSON.stringify(request.apiVersion)},"metadata":${JSON.stringify(object.object.metadata)}}}`;
   }

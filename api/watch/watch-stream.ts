@@ -30,10 +30,13 @@ export interface WatchOptions {
    * Renders an event's object; default its JSON. Table watches pass a renderer; `first` is
    * true for the first object sent (a Table carries its column definitions only then).
    */
-  readonly render?: (object: CachedObject, first: boolean) => string;
+  readonly render?: (object: CachedObject, first: boolean) => string | Buffer;
   /** Called once when the watch ends, for metrics. */
   readonly onEnd?: () => void;
 }
+
+const EVENT_END = Buffer.from("}\n");
+const toBuffer = (chunk: string | Buffer): Buffer => (typeof chunk === "string" ? Buffer.from(chunk) : chunk);
 
 export function serveWatch(request: IncomingMessage, response: ServerResponse, options: WatchOptions): void {
   const { kind, query, namespace } = options;
@@ -60,7 +63,7 @@ export function serveWatch(request: IncomingMessage, response: ServerResponse, o
     if (!response.writableEnded) response.end();
     options.onEnd?.();
   };
-  const write = (line: string): void => {
+  const write = (line: string | Buffer): void => {
     if (ended) return;
     response.write(line);
     if (response.writableLength > MAX_WATCH_BUFFER_BYTES) {
@@ -69,9 +72,11 @@ export function serveWatch(request: IncomingMessage, response: ServerResponse, o
     }
   };
   let first = true;
-  const render = options.render ?? ((object: CachedObject) => object.json);
+  const render = options.render ?? ((object: CachedObject) => object.bytes);
   const send = (type: WatchEventType, object: CachedObject): void => {
-    write(`{"type":"${type}","object":${render(object, first)}}\n`);
+    write(
+      Buffer.concat([Buffer.from(`{"type":"${type}","object":`), toBuffer(render(object, first)), EVENT_END]),
+    );
     first = false;
   };
   const bookmark = (annotations?: Record<string, string>): void => {

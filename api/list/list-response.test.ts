@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { BUILTIN_KINDS, type KindSpec } from "../../core/kinds.js";
+import { KindReplica } from "../replica/kind-replica.js";
+import type { ServedKind } from "../served-kind.js";
+import { parseListQuery } from "./list-query.js";
+import { listBody } from "./list-response.js";
+
+const pods = BUILTIN_KINDS.find((k) => k.id === "pods") as KindSpec;
+const pod = (ns: string, name: string, rv: number): string =>
+  JSON.stringify({
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { namespace: ns, name, resourceVersion: String(rv) },
+  });
+
+function served(): ServedKind {
+  const replica = new KindReplica();
+  replica.load({
+    state: { "a/p1": pod("a", "p1", 1), "b/p2": pod("b", "p2", 2) },
+    meta: { epoch: "e", verifiedAt: "1" },
+    position: "1-0",
+  });
+  return {
+    spec: pods,
+    replica,
+    health: () => ({ stale: false, staleSince: undefined, lastSyncAt: undefined }),
+  };
+}
+
+const query = (text = "") => parseListQuery(new URLSearchParams(text), pods);
+const names = (body: Buffer): string[] =>
+  (JSON.parse(body.toString()) as { items: { metadata: { name: string } }[] }).items.map(
+    (i) => i.metadata.name,
+  );
+
+describe("listBody", () => {
+  it("renders a Kubernetes list with the items' bytes as stored", () => {
+    const body = JSON.parse(listBody(served(), query(), undefined).toString()) as Record<string, unknown>;
+    expect(body).toMatchObject({ kind: "PodList", apiVersion: "v1", metadata: { resourceVersion: "2" } });
+    expect(body["items"]).toEqual([JSON.parse(pod("a", "p1", 1)), JSON.parse(pod("b", "p2", 2))]);
+  });
+
+  it("reuses a whole-list body until an object in its scope changes", () => {
+    const kind = served();
+    const inA = listBody(kind, query(), "a");
+    const all = listBody(kind, query(), undefined);
+    expect(listBody(kind, query(), "a")).toBe(inA);
+    kind.replica.apply({
+      id: "2-0",
+      type: "ADDED",
+      key: "b/p3",
+      rv: "3",
+      object: pod("b", "p3", 3),
+      epoch: "e",
+    });
+    expect(listBody(kind, query(), "a")).toBe(inA);
+    const allAfter = listBody(kind, query(), undefined);
+    expect(allAfter).not.toBe(all);
+    expect(names(allAfter)).toEqual(["p1", "p2", "p3"]);
+    kind.replica.apply({
+      id: "3-0",
+      type: "DELETED",
+      key: "a/p1",
+      rv: "4",
+      object: pod("a", "p1", 4),
+      epoch: "e",
+    });
+    expect(names(listBody(kind, query(), "a"))).toEqual([]);
+  });
+
+  it("does not cache filtered or paginated lists", () => {
+    const kind = served();
+    expect(listBody(kind, query("labelSelector=x"), undefined)).not.toBe(
+      listBody(kind, query("labelSelector=x"), undefined),
+    );
+    expect(names(listBody(kind, query("limit=1"), undefined))).toEqual(["p1"]);
+  });
+});
