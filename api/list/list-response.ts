@@ -39,7 +39,10 @@ export function listBody(kind: ServedKind, query: ListQuery, namespace: string |
     (query.resourceVersion === undefined || query.resourceVersion === "0");
   if (!cacheable) return renderList(kind, selectPage(kind, query, namespace));
   let cache = wholeListCache.get(kind.replica);
-  if (cache === undefined) wholeListCache.set(kind.replica, (cache = new Map()));
+  if (cache === undefined) {
+    cache = new Map<string, { version: string; body: Buffer }>();
+    wholeListCache.set(kind.replica, cache);
+  }
   const scope = namespace === undefined ? "" : `ns:${namespace}`;
   const version = kind.replica.contentVersion(namespace);
   const cached = cache.get(scope);
