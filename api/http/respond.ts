@@ -4,18 +4,29 @@ import { ServiceUnavailableError, statusOf } from "../errors.js";
 
 export type Headers = Readonly<Record<string, string>>;
 
+/** A body as the buffers that make it up, sent with one vectored write. */
+export interface ChunkedBody {
+  readonly chunks: readonly Buffer[];
+  readonly length: number;
+}
+
 export function sendJson(
   response: ServerResponse,
   code: number,
-  body: string | Buffer,
+  body: string | Buffer | ChunkedBody,
   headers: Headers = {},
 ): void {
-  response.writeHead(code, {
-    ...headers,
-    "Content-Type": "application/json",
-    "Content-Length": Buffer.byteLength(body),
-  });
-  response.end(body);
+  const length =
+    typeof body === "string" ? Buffer.byteLength(body) : Buffer.isBuffer(body) ? body.length : body.length;
+  response.writeHead(code, { ...headers, "Content-Type": "application/json", "Content-Length": length });
+  if (typeof body === "string" || Buffer.isBuffer(body)) {
+    response.end(body);
+    return;
+  }
+  response.cork();
+  for (const chunk of body.chunks) response.write(chunk);
+  response.end();
+  response.uncork();
 }
 
 export function sendText(

@@ -4,6 +4,7 @@ import { KindReplica } from "../replica/kind-replica.js";
 import type { ServedKind } from "../served-kind.js";
 import { parseListQuery } from "./list-query.js";
 import { listBody } from "./list-response.js";
+import type { ChunkedBody } from "../http/respond.js";
 
 const pods = BUILTIN_KINDS.find((k) => k.id === "pods") as KindSpec;
 const pod = (ns: string, name: string, rv: number): string =>
@@ -28,14 +29,13 @@ function served(): ServedKind {
 }
 
 const query = (text = "") => parseListQuery(new URLSearchParams(text), pods);
-const names = (body: Buffer): string[] =>
-  (JSON.parse(body.toString()) as { items: { metadata: { name: string } }[] }).items.map(
-    (i) => i.metadata.name,
-  );
+const text = (body: ChunkedBody): string => Buffer.concat(body.chunks).toString();
+const names = (body: ChunkedBody): string[] =>
+  (JSON.parse(text(body)) as { items: { metadata: { name: string } }[] }).items.map((i) => i.metadata.name);
 
 describe("listBody", () => {
   it("renders a Kubernetes list with the items' bytes as stored", () => {
-    const body = JSON.parse(listBody(served(), query(), undefined).toString()) as Record<string, unknown>;
+    const body = JSON.parse(text(listBody(served(), query(), undefined))) as Record<string, unknown>;
     expect(body).toMatchObject({ kind: "PodList", apiVersion: "v1", metadata: { resourceVersion: "2" } });
     expect(body["items"]).toEqual([JSON.parse(pod("a", "p1", 1)), JSON.parse(pod("b", "p2", 2))]);
   });
@@ -44,7 +44,7 @@ describe("listBody", () => {
     const kind = served();
     const inA = listBody(kind, query(), "a");
     const all = listBody(kind, query(), undefined);
-    expect(listBody(kind, query(), "a")).toBe(inA);
+    expect(listBody(kind, query(), "a").chunks[0]).toBe(inA.chunks[0]);
     kind.replica.apply({
       id: "2-0",
       type: "ADDED",
@@ -53,9 +53,9 @@ describe("listBody", () => {
       object: pod("b", "p3", 3),
       epoch: "e",
     });
-    expect(listBody(kind, query(), "a")).toBe(inA);
+    expect(listBody(kind, query(), "a").chunks[0]).toBe(inA.chunks[0]);
     const allAfter = listBody(kind, query(), undefined);
-    expect(allAfter).not.toBe(all);
+    expect(allAfter.chunks[0]).not.toBe(all.chunks[0]);
     expect(names(allAfter)).toEqual(["p1", "p2", "p3"]);
     kind.replica.apply({
       id: "3-0",
@@ -70,9 +70,9 @@ describe("listBody", () => {
 
   it("does not cache filtered or paginated lists", () => {
     const kind = served();
-    expect(listBody(kind, query("labelSelector=x"), undefined)).not.toBe(
-      listBody(kind, query("labelSelector=x"), undefined),
-    );
+    // Uncached bodies are sent as chunks (head, items, end); cached ones are one buffer.
+    expect(listBody(kind, query("labelSelector=x"), undefined).chunks).toHaveLength(2);
+    expect(listBody(kind, query(), undefined).chunks).toHaveLength(1);
     expect(names(listBody(kind, query("limit=1"), undefined))).toEqual(["p1"]);
   });
 });

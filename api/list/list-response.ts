@@ -10,6 +10,7 @@ import { ApiError, ExpiredError, ServiceUnavailableError } from "../errors.js";
 import type { CachedObject } from "../replica/cached-object.js";
 import { compareStreamIds } from "../replica/stream-id.js";
 import type { ServedKind } from "../served-kind.js";
+import type { ChunkedBody } from "../http/respond.js";
 import { encodeContinue } from "./continue-token.js";
 import type { ListQuery } from "./list-query.js";
 
@@ -31,12 +32,13 @@ const LIST_END = Buffer.from("]}");
 /** Whole-list bodies per replica and scope ("" for cluster-wide, else the namespace), with the content version they were built at. */
 const wholeListCache = new WeakMap<object, Map<string, { version: string; body: Buffer }>>();
 
-export function listBody(kind: ServedKind, query: ListQuery, namespace: string | undefined): Buffer {
+export function listBody(kind: ServedKind, query: ListQuery, namespace: string | undefined): ChunkedBody {
   const cacheable =
     query.limit === 0 &&
     query.continueFrom === undefined &&
     matcher(query) === undefined &&
     (query.resourceVersion === undefined || query.resourceVersion === "0");
+  // Uncached bodies go out as chunks (one writev), never copied into one big buffer.
   if (!cacheable) return renderList(kind, selectPage(kind, query, namespace));
   let cache = wholeListCache.get(kind.replica);
   if (cache === undefined) {
@@ -46,13 +48,14 @@ export function listBody(kind: ServedKind, query: ListQuery, namespace: string |
   const scope = namespace === undefined ? "" : `ns:${namespace}`;
   const version = kind.replica.contentVersion(namespace);
   const cached = cache.get(scope);
-  if (cached?.version === version) return cached.body;
-  const body = renderList(kind, selectPage(kind, query, namespace));
+  if (cached?.version === version) return { chunks: [cached.body], length: cached.body.length };
+  const rendered = renderList(kind, selectPage(kind, query, namespace));
+  const body = Buffer.concat(rendered.chunks, rendered.length);
   cache.set(scope, { version, body });
-  return body;
+  return { chunks: [body], length: body.length };
 }
 
-function renderList(kind: ServedKind, page: ListPage): Buffer {
+function renderList(kind: ServedKind, page: ListPage): ChunkedBody {
   const head = Buffer.from(
     `{"kind":${JSON.stringify(`${kind.spec.kind}List`)},"apiVersion":${JSON.stringify(apiVersionOf(kind.spec))},"metadata":${page.metadataJson},"items":[`,
   );
@@ -67,7 +70,7 @@ function renderList(kind: ServedKind, page: ListPage): Buffer {
     length += object.bytes.length;
   });
   chunks.push(LIST_END);
-  return Buffer.concat(chunks, length);
+  return { chunks, length };
 }
 
 export function selectPage(kind: ServedKind, query: ListQuery, namespace: string | undefined): ListPage {
