@@ -159,6 +159,52 @@ describe("API reads from the replica", () => {
     expect(events.some((e) => e.type === "BOOKMARK")).toBe(true);
   });
 
+  it("ends a watch after timeoutSeconds; starts with the current objects when no resourceVersion is given", async () => {
+    const started = Date.now();
+    const result = await httpGet(
+      `${api.url}/api/v1/namespaces/a/pods?watch=true&timeoutSeconds=1&labelSelector=app%3Dx`,
+    );
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    const events = result.body
+      .split("\n")
+      .filter((l) => l !== "")
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            type: string;
+            object: { metadata: { namespace: string; labels: Record<string, string> } };
+          },
+      );
+    expect(events.length).toBeGreaterThan(0);
+    expect(
+      events.every(
+        (e) =>
+          e.type === "ADDED" &&
+          e.object.metadata.namespace === "a" &&
+          e.object.metadata.labels["app"] === "x",
+      ),
+    ).toBe(true);
+  });
+
+  it("marks the end of initial events with a bookmark for sendInitialEvents=true", async () => {
+    const result = await httpGet(
+      `${api.url}/api/v1/namespaces/b/pods?watch=true&timeoutSeconds=1&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan&resourceVersion=0`,
+    );
+    const events = result.body
+      .split("\n")
+      .filter((l) => l !== "")
+      .map(
+        (l) =>
+          JSON.parse(l) as { type: string; object: { metadata: { annotations?: Record<string, string> } } },
+      );
+    const end = events.findIndex(
+      (e) => e.object.metadata.annotations?.["k8s.io/initial-events-end"] === "true",
+    );
+    expect(end).toBeGreaterThan(0);
+    expect(events.slice(0, end).every((e) => e.type === "ADDED")).toBe(true);
+    expect(events[end]?.type).toBe("BOOKMARK");
+  });
+
   it("answers a watch from a resourceVersion older than its history with a 410 ERROR event", async () => {
     const result = await httpGet(`${api.url}/api/v1/pods?watch=true&resourceVersion=5`);
     expect(result.status).toBe(200);
