@@ -219,13 +219,13 @@ describe("real clients against krm", () => {
   });
 
   it("kubectl get pods -w shows the list, then new pods as they are created", async () => {
-    const child = spawn("kubectl", onKrm(["get", "pods", "-n", ns, "-w", "-o", "name"]), {
+    const child = spawn("kubectl", onKrm(["get", "pods", "-n", ns, "-w"]), {
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
     try {
-      await waitUntil(() => (out.includes("pod/pod-059") ? true : undefined), {
+      await waitUntil(() => (out.includes("pod-059") ? true : undefined), {
         what: "initial list from kubectl -w",
         timeoutMs: 20_000,
       });
@@ -236,10 +236,13 @@ describe("real clients against krm", () => {
           spec: { containers: [{ name: "c", image: "registry.k8s.io/pause:3.10" }] },
         },
       });
-      await waitUntil(() => (out.includes("pod/watched") ? true : undefined), {
+      await waitUntil(() => (/\nwatched\s+0\/1\s+Pending/.test(out) ? true : undefined), {
         what: "watched pod in kubectl -w",
         timeoutMs: 20_000,
       });
+      // One header, then rows: the watch events are Tables whose columns came with the first.
+      expect(out.split("\n")[0]).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE/);
+      expect(out.match(/^NAME\s/gm)).toHaveLength(1);
     } finally {
       child.kill();
       await core.deleteNamespacedPod({ namespace: ns, name: "watched" }).catch(() => undefined);
