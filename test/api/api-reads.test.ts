@@ -159,6 +159,32 @@ describe("API reads from the replica", () => {
     expect(events.some((e) => e.type === "BOOKMARK")).toBe(true);
   });
 
+  it("turns an object leaving or entering a watch's selector into DELETED or ADDED", async () => {
+    const rv = json<PodList>(await httpGet(`${api.url}/api/v1/pods?limit=1`)).metadata.resourceVersion;
+    await writer.change("MODIFIED", pod("a", "p00", 0, { labels: { app: "y" } }));
+    await writer.change("MODIFIED", pod("a", "p02", 0, { labels: { app: "x" } }));
+    await writer.change("MODIFIED", pod("a", "p02", 0, { labels: { app: "x", again: "1" } }));
+    await waitUntil(
+      async () =>
+        json<PodList>(await httpGet(`${api.url}/api/v1/pods?limit=1`)).metadata.resourceVersion !== rv
+          ? true
+          : undefined,
+      { what: "changes applied", timeoutMs: 5_000 },
+    );
+    const result = await httpGet(
+      `${api.url}/api/v1/namespaces/a/pods?watch=true&timeoutSeconds=1&labelSelector=app%3Dx&resourceVersion=${rv}`,
+    );
+    const events = result.body
+      .split("\n")
+      .filter((l) => l !== "")
+      .map((l) => JSON.parse(l) as { type: string; object: { metadata: { name: string } } });
+    expect(events.map((e) => `${e.type} ${e.object.metadata.name}`)).toEqual([
+      "DELETED p00",
+      "ADDED p02",
+      "MODIFIED p02",
+    ]);
+  });
+
   it("ends a watch after timeoutSeconds; starts with the current objects when no resourceVersion is given", async () => {
     const started = Date.now();
     const result = await httpGet(
