@@ -136,8 +136,10 @@ export function createRequestHandler(
       namespace: namespace ?? "",
       ...(name !== undefined ? { name } : {}),
     });
-    requireServable(kind);
     const headers = freshnessHeaders(kind, context.now());
+    // Set now so error answers about this kind (503 not verified, 404 object) carry them too.
+    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+    requireServable(kind);
     const table = tableRequestOf(request.headers.accept, query);
     if (name !== undefined) {
       const object = kind.replica.get(objectKey(namespace, name));

@@ -244,6 +244,8 @@ describe("API reads from the replica", () => {
     const result = await httpGet(`${api.url}/api/v1/nodes`);
     expect(result.status).toBe(503);
     expect(result.headers["retry-after"]).toBe("2");
+    expect(result.headers["x-krm-stale"]).toBe("false");
+    expect(result.headers["x-krm-verified-at"]).toBeUndefined();
     expect(json(result)).toMatchObject({ kind: "Status", code: 503, reason: "ServiceUnavailable" });
     expect((await httpGet(`${api.url}/readyz`)).status).toBe(503);
     await nodeWriter.verify();
