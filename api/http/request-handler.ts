@@ -11,7 +11,8 @@ import type { RequestGuard, ResourceAttributes } from "../auth/types.js";
 import type { Discovery } from "../discovery/discovery.js";
 import { ApiError, MethodNotAllowedError, NotFoundError, UriTooLongError, statusOf } from "../errors.js";
 import { freshnessHeaders, freshnessOf } from "../freshness.js";
-import { parseListQuery } from "../list/list-query.js";
+import { parseListQuery, type ListQuery } from "../list/list-query.js";
+import { compareStreamIds, isStreamId } from "../replica/stream-id.js";
 import { listBody, selectPage } from "../list/list-response.js";
 import { tableBody, tableRequestOf } from "../table/table-response.js";
 import type { ApiMetrics } from "../observability/api-metrics.js";
@@ -156,6 +157,7 @@ export function createRequestHandler(
       return "get";
     }
     if (listQuery === undefined) throw notFound();
+    await awaitRequestedState(kind, listQuery);
     if (listQuery.watch) {
       context.metrics.watchStarted();
       serveWatch(request, response, {
@@ -229,6 +231,29 @@ export function createRequestHandler(
       (error: unknown) => fail(error, route.type === "resource" ? "resource" : route.type),
     );
   };
+}
+
+/** How long a request naming a state this replica has not reached yet waits for it (the API server waits 3 s). */
+export const CATCH_UP_WAIT_MS = 3_000;
+
+/**
+ * A continue token or resourceVersion from a replica further along the feed (behind a load
+ * balancer) waits briefly for this one to catch up, instead of failing at once.
+ */
+async function awaitRequestedState(kind: ServedKind, query: ListQuery): Promise<void> {
+  const replica = kind.replica;
+  const token = query.continueFrom;
+  if (
+    token !== undefined &&
+    isStreamId(token.position) &&
+    compareStreamIds(token.position, replica.position) > 0
+  ) {
+    await replica.waitUntil(() => compareStreamIds(token.position, replica.position) <= 0, CATCH_UP_WAIT_MS);
+  } else if (token === undefined && query.resourceVersion !== undefined && query.resourceVersion !== "0") {
+    const wanted = BigInt(query.resourceVersion);
+    if (wanted > replica.resourceVersion)
+      await replica.waitUntil(() => replica.resourceVersion >= wanted, CATCH_UP_WAIT_MS);
+  }
 }
 
 /** The Status body for a request the HTTP parser rejected (e.g. 431 headers too large). */

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { KindReplica, type FeedChange, type ReplicaEvent } from "./kind-replica.js";
 
 function pod(ns: string, name: string, rv: number, labels: Record<string, string> = {}): string {
@@ -128,5 +128,21 @@ describe("KindReplica", () => {
     });
     expect(bad).toEqual(["a/x"]);
     expect(replica.size).toBe(1);
+  });
+
+  it("waitUntil resolves when a change reaches the wanted state, or false at the deadline", async () => {
+    vi.useFakeTimers();
+    try {
+      const replica = loaded();
+      const reached = replica.waitUntil(() => replica.resourceVersion >= 13n, 3000);
+      replica.apply(change("6-0", "ADDED", "c", "p4", 13));
+      await expect(reached).resolves.toBe(true);
+      const never = replica.waitUntil(() => replica.resourceVersion >= 99n, 3000);
+      vi.advanceTimersByTime(3000);
+      await expect(never).resolves.toBe(false);
+      await expect(replica.waitUntil(() => true, 1)).resolves.toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

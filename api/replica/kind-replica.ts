@@ -79,6 +79,8 @@ export class KindReplica {
   private byNamespace = new Map<string, SortedKeys>();
   private ring: ChangeRing<ReplicaEvent>;
   private readonly listeners = new Set<ReplicaListener>();
+  /** Called after every applied change or load; see `waitUntil`. */
+  private readonly progressListeners = new Set<() => void>();
   private currentMeta: ReplicaMeta | undefined;
   private currentPosition: StreamId = "0-0";
   private rv = 0n;
@@ -144,10 +146,17 @@ export class KindReplica {
     this.allVersion = 0;
     this.namespaceVersions = new Map();
     for (const listener of [...this.listeners]) listener.onReset();
+    for (const progress of [...this.progressListeners]) progress();
   }
 
   /** Applies one change in feed order; "reload" when the replica must reload instead (RESET, other epoch). */
   apply(change: FeedChange): ApplyResult {
+    const result = this.applyChange(change);
+    if (result === "applied") for (const progress of [...this.progressListeners]) progress();
+    return result;
+  }
+
+  private applyChange(change: FeedChange): ApplyResult {
     const meta = this.currentMeta;
     if (meta === undefined || change.type === "RESET" || change.epoch !== meta.epoch) return "reload";
     if (compareStreamIds(change.id, this.currentPosition) <= 0) return "applied";
@@ -237,6 +246,28 @@ export class KindReplica {
   eventsAfter(rv: bigint): readonly ReplicaEvent[] | "gone" {
     if (rv < this.floor.resourceVersion) return "gone";
     return [...this.ring.newerThan((e) => e.resourceVersion > rv)];
+  }
+
+  /**
+   * Resolves true as soon as `reached()` holds (checked now and after every change or
+   * reload), or false after `timeoutMs`. For requests that name a state this replica has
+   * not applied yet (another replica served the previous page), as the API server waits
+   * up to 3 s for a resourceVersion its cache has not reached.
+   */
+  waitUntil(reached: () => boolean, timeoutMs: number): Promise<boolean> {
+    if (reached()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (result: boolean): void => {
+        clearTimeout(timer);
+        this.progressListeners.delete(check);
+        resolve(result);
+      };
+      const check = (): void => {
+        if (reached()) done(true);
+      };
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.progressListeners.add(check);
+    });
   }
 
   subscribe(listener: ReplicaListener): () => void {
