@@ -126,6 +126,41 @@ describe("API reads from the replica", () => {
     expect(names).not.toContain("p99");
   });
 
+  it("continues a list on another API replica (stream positions are shared)", async () => {
+    const other = await startApiServer({
+      kinds: [pods, nodes],
+      redisUrl: redis.url,
+      logger: silentLogger(),
+      host: "127.0.0.1",
+      port: 0,
+      auth: { mode: "none" },
+      dashboard: false,
+      feed: { blockMs: 200, checkIntervalMs: 200 },
+    });
+    try {
+      await waitUntil(
+        async () => ((await httpGet(`${other.url}/api/v1/pods?limit=1`)).status === 200 ? true : undefined),
+        {
+          what: "second replica",
+          timeoutMs: 10_000,
+        },
+      );
+      const first = json<PodList>(await httpGet(`${api.url}/api/v1/namespaces/a/pods?limit=5`));
+      await writer.change("ADDED", pod("a", "p98-new", 0));
+      const second = json<PodList>(
+        await httpGet(
+          `${other.url}/api/v1/namespaces/a/pods?limit=100&continue=${first.metadata.continue ?? ""}`,
+        ),
+      );
+      expect(second.metadata.resourceVersion).toBe(first.metadata.resourceVersion);
+      const all = [...first.items, ...second.items].map((p) => p.metadata.name);
+      expect(all).not.toContain("p98-new");
+      expect(new Set(all).size).toBe(all.length);
+    } finally {
+      await other.stop();
+    }
+  });
+
   it("streams a watch from a resourceVersion and sends bookmarks", async () => {
     const rv = json<PodList>(await httpGet(`${api.url}/api/v1/pods?limit=1`)).metadata.resourceVersion;
     const controller = new AbortController();
