@@ -101,7 +101,11 @@ export function selectPage(kind: ServedKind, query: ListQuery, namespace: string
       );
     }
   }
-  const objects = replica.objectsAt(position, namespace, afterKey);
+  const objects =
+    position === replica.position
+      ? (indexedCandidates(kind, query, namespace, afterKey) ??
+        replica.objectsAt(position, namespace, afterKey))
+      : replica.objectsAt(position, namespace, afterKey);
   if (objects === undefined) {
     if (token !== undefined && compareStreamIds(position, replica.position) > 0) {
       throw new ServiceUnavailableError(
@@ -134,6 +138,30 @@ export function selectPage(kind: ServedKind, query: ListQuery, namespace: string
   }
   metadata += "}";
   return { objects: items, metadataJson: metadata };
+}
+
+/**
+ * For a list at the current state with an `=`/`in` label requirement: only the objects
+ * carrying one of its values (from the label index), when that is fewer than a namespace
+ * or kind walk would visit. The full selector still filters them afterwards.
+ */
+function indexedCandidates(
+  kind: ServedKind,
+  query: ListQuery,
+  namespace: string | undefined,
+  afterKey: string,
+): CachedObject[] | undefined {
+  const replica = kind.replica;
+  let best: { key: string; values: readonly string[]; count: number } | undefined;
+  for (const requirement of query.labelSelector.requirements) {
+    if (requirement.operator !== "eq" && requirement.operator !== "in") continue;
+    const count = replica.countWithLabel(requirement.key, requirement.values);
+    if (best === undefined || count < best.count)
+      best = { key: requirement.key, values: requirement.values, count };
+  }
+  // Worth it only when it visits clearly fewer objects than walking the scope would.
+  if (best === undefined || best.count >= replica.remainingAfter(namespace, "") / 4) return undefined;
+  return replica.currentWithLabel(best.key, best.values, namespace, afterKey);
 }
 
 /** The object filter of a query; undefined when everything matches (the fast path). */

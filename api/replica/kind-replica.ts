@@ -10,6 +10,7 @@
 import type { WatchEventType } from "../../core/records.js";
 import { BadObjectError, cacheObject, type CachedObject } from "./cached-object.js";
 import { ChangeRing } from "./change-ring.js";
+import { LabelIndex } from "./label-index.js";
 import { SortedKeys } from "./sorted-keys.js";
 import { compareStreamIds, type StreamId } from "./stream-id.js";
 
@@ -77,6 +78,7 @@ export class KindReplica {
   private objects = new Map<string, CachedObject>();
   private allKeys = new SortedKeys();
   private byNamespace = new Map<string, SortedKeys>();
+  private labels = new LabelIndex();
   private ring: ChangeRing<ReplicaEvent>;
   private readonly listeners = new Set<ReplicaListener>();
   /** Called after every applied change or load; see `waitUntil`. */
@@ -134,6 +136,8 @@ export class KindReplica {
       list.push(key);
     }
     this.objects = objects;
+    this.labels = new LabelIndex();
+    for (const object of objects.values()) this.labels.add(object);
     this.allKeys = SortedKeys.fromSorted(keys);
     this.byNamespace = new Map([...perNamespace].map(([ns, list]) => [ns, SortedKeys.fromSorted(list)]));
     this.ring = new ChangeRing(this.options.ringCapacity ?? DEFAULT_RING_CAPACITY);
@@ -235,6 +239,32 @@ export class KindReplica {
     return this.mergedFrom(keys, afterKey, then);
   }
 
+  /**
+   * The current objects whose `label` has one of `values`, in key order, after `afterKey`,
+   * optionally in one namespace: the candidates of a list with that label requirement.
+   */
+  currentWithLabel(
+    label: string,
+    values: readonly string[],
+    namespace: string | undefined,
+    afterKey: string,
+  ): CachedObject[] {
+    const keys = this.labels.keysWith(label, values).filter((k) => k > afterKey);
+    keys.sort();
+    const objects: CachedObject[] = [];
+    for (const key of keys) {
+      const object = this.objects.get(key);
+      if (object !== undefined && (namespace === undefined || object.namespace === namespace))
+        objects.push(object);
+    }
+    return objects;
+  }
+
+  /** How many current objects have `label` set to one of `values`. */
+  countWithLabel(label: string, values: readonly string[]): number {
+    return this.labels.countWith(label, values);
+  }
+
   /** Keys after `afterKey` in the current state, for counting what remains of a list. */
   remainingAfter(namespace: string | undefined, afterKey: string): number {
     const keys = namespace === undefined ? this.allKeys : this.byNamespace.get(namespace);
@@ -320,6 +350,8 @@ export class KindReplica {
   private put(object: CachedObject, previous: CachedObject | undefined): void {
     this.touch(object.namespace);
     this.objects.set(object.key, object);
+    if (previous !== undefined) this.labels.remove(previous);
+    this.labels.add(object);
     if (previous !== undefined) return;
     this.allKeys.insert(object.key);
     let keys = this.byNamespace.get(object.namespace);
@@ -330,6 +362,7 @@ export class KindReplica {
   private remove(object: CachedObject): void {
     this.touch(object.namespace);
     this.objects.delete(object.key);
+    this.labels.remove(object);
     this.allKeys.delete(object.key);
     const keys = this.byNamespace.get(object.namespace);
     keys?.delete(object.key);
