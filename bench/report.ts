@@ -313,7 +313,9 @@ export function renderReport(results: BenchResults): string {
       `### ${size.pods} pods`,
       "",
       `Population: ${size.population.created.pods} pods (${size.podJsonBytes} B JSON each), ${size.population.created.deployments} deployments, ${size.population.created.services} services, ${size.population.created.nodes} nodes in ${size.population.created.namespaces} namespaces; created at ${size.population.podsPerSecond} pods/s. ` +
-        `krm (fresh Redis) ready in ${size.krmReadyMs} ms, serving every pod after ${size.krmCaughtUpMs} ms.`,
+        (size.krmCaughtUpMs === null
+          ? `krm (fresh Redis) never served every pod${size.krmReadyMs === null ? "" : ` (ready after ${size.krmReadyMs} ms)`}.`
+          : `krm (fresh Redis) ready in ${size.krmReadyMs ?? "–"} ms, serving every pod after ${size.krmCaughtUpMs} ms.`),
       ...(size.error === undefined
         ? []
         : ["", `**This size failed:** \`${size.error.split("\n")[0] ?? ""}\``]),

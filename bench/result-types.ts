@@ -11,10 +11,10 @@ export interface SizeResult {
   readonly population: PopulateResult;
   /** Bytes of one population pod's JSON as the API server returns it. */
   readonly podJsonBytes: number;
-  /** From starting krm's processes to /readyz answering 200. */
-  readonly krmReadyMs: number;
-  /** From starting krm's processes to krm serving every pod. */
-  readonly krmCaughtUpMs: number;
+  /** From starting krm's processes to /readyz answering 200; null if it never did. */
+  readonly krmReadyMs: number | null;
+  /** From starting krm's processes to krm serving every pod; null if it never did (see `error`). */
+  readonly krmCaughtUpMs: number | null;
   cost?: CostResult;
   read?: ReadPhaseResult;
   freshness?: WindowMeasurement<FreshnessRun>[];

@@ -12,7 +12,7 @@ import { ManagedProcess } from "../test/support/managed-process.js";
 import { startRedis } from "../test/support/redis-server.js";
 import { waitUntil } from "../test/support/wait-until.js";
 import { closeTarget, kubeTarget, send } from "./http-target.js";
-import { startKrm, waitForCount } from "./krm-processes.js";
+import { startKrm, waitForCount, type KrmProcesses } from "./krm-processes.js";
 import { machineInfo } from "./machine.js";
 import { BenchUsageError, USAGE, parseBenchOptions, type BenchOptions } from "./options.js";
 import { runCostPhase } from "./phases/cost-phase.js";
@@ -139,18 +139,33 @@ async function main(options: BenchOptions): Promise<string> {
           : undefined;
       if (profileDir !== undefined) await mkdir(profileDir, { recursive: true });
       const krmStarted = performance.now();
-      const krm = await startKrm({
-        mode: options.krmMode,
-        kubeconfigPath: krmKubeconfig,
-        redisUrl: redisServer.url,
-        verifyInterval: options.verifyInterval,
-        logDir: workDir,
-        logLevel: "warn",
-        ...(profileDir !== undefined && options.cpuProfile ? { cpuProfileDir: profileDir } : {}),
-        ...(profileDir !== undefined && options.heapSnapshot ? { heapSnapshotDir: profileDir } : {}),
-      });
-      const krmReadyMs = Math.round(performance.now() - krmStarted);
-      await waitForCount(krm.api, "/api/v1/pods", pods);
+      let krm: KrmProcesses | undefined;
+      let krmReadyMs: number | null = null;
+      try {
+        krm = await startKrm({
+          mode: options.krmMode,
+          kubeconfigPath: krmKubeconfig,
+          redisUrl: redisServer.url,
+          verifyInterval: options.verifyInterval,
+          logDir: workDir,
+          logLevel: "warn",
+          ...(profileDir !== undefined && options.cpuProfile ? { cpuProfileDir: profileDir } : {}),
+          ...(profileDir !== undefined && options.heapSnapshot ? { heapSnapshotDir: profileDir } : {}),
+        });
+        krmReadyMs = Math.round(performance.now() - krmStarted);
+        await waitForCount(krm.api, "/api/v1/pods", pods);
+      } catch (error) {
+        // krm never served the whole population: record that as this size's result and go on.
+        const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        sizes.push({ pods, population, podJsonBytes, krmReadyMs, krmCaughtUpMs: null, error: message });
+        log(`  krm did not serve all ${pods} pods: ${message.split("\n")[0] ?? ""} (krm logs in ${workDir})`);
+        if (krm !== undefined) {
+          closeTarget(krm.api);
+          await krm.stop();
+        }
+        await save();
+        continue;
+      }
       const krmCaughtUpMs = Math.round(performance.now() - krmStarted);
       log(`  krm ready in ${krmReadyMs} ms, serving all ${pods} pods after ${krmCaughtUpMs} ms`);
       const size: SizeResult = { pods, population, podJsonBytes, krmReadyMs, krmCaughtUpMs };
