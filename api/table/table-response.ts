@@ -63,6 +63,18 @@ export function tableBody(
   return `{"kind":"Table","apiVersion":${JSON.stringify(request.apiVersion)},"metadata":${metadataJson},"columnDefinitions":${columns},"rows":[${rows}]}`;
 }
 
+/** Each object's metadata serialized once (objects are immutable; a change makes a new one). */
+const metadataCache = new WeakMap<CachedObject, string>();
+
+function metadataJson(object: CachedObject): string {
+  let json = metadataCache.get(object);
+  if (json === undefined) {
+    json = JSON.stringify(object.object.metadata);
+    metadataCache.set(object, json);
+  }
+  return json;
+}
+
 function rowJson(spec: TableSpec, request: TableRequest, object: CachedObject, now: number): string {
   const cells = JSON.stringify(spec.cells(object.object, now));
   switch (request.includeObject) {
@@ -71,6 +83,6 @@ function rowJson(spec: TableSpec, request: TableRequest, object: CachedObject, n
     case "Object":
       return `{"cells":${cells},"object":${object.bytes.toString("utf8")}}`;
     case "Metadata":
-      return `{"cells":${cells},"object":{"kind":"PartialObjectMetadata","apiVersion":${JSON.stringify(request.apiVersion)},"metadata":${JSON.stringify(object.object.metadata)}}}`;
+      return `{"cells":${cells},"object":{"kind":"PartialObjectMetadata","apiVersion":${JSON.stringify(request.apiVersion)},"metadata":${metadataJson(object)}}}`;
   }
 }
