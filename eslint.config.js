@@ -3,7 +3,17 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", ".cluster/", "bench/results/", "deploy/", "api/dashboard/static/", "**/*.js"] },
+  {
+    ignores: [
+      "dist/",
+      "node_modules/",
+      ".cluster/",
+      "bench/results/",
+      "deploy/",
+      "api/dashboard/static/",
+      "**/*.js",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
