@@ -2,8 +2,9 @@ import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { freePort } from "../support/free-port.js";
+import { withClient } from "../support/redis-server.js";
 import { ManagedProcess } from "../support/managed-process.js";
 import { waitUntil } from "../support/wait-until.js";
 
@@ -56,27 +57,12 @@ async function startNode(dir: string, name: string, args: readonly string[], por
 }
 
 /** A short-lived admin client that fails fast (no retries), for readiness polls. */
-async function adminCall<T>(
+function adminCall<T>(
   port: number,
   password: string | undefined,
   use: (client: Redis) => Promise<T>,
 ): Promise<T> {
-  const client = new Redis({
-    host: "127.0.0.1",
-    port,
-    ...(password !== undefined ? { password } : {}),
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-    enableOfflineQueue: false,
-  });
-  client.on("error", () => undefined);
-  try {
-    await client.connect();
-    return await use(client);
-  } finally {
-    client.disconnect();
-  }
+  return withClient(port, use, password);
 }
 
 async function waitForPing(node: Node, password?: string): Promise<void> {

@@ -116,10 +116,15 @@ async function ping(port: number): Promise<true | undefined> {
 }
 
 /** A short-lived client that fails fast instead of retrying, for readiness checks and admin calls. */
-async function withClient<T>(port: number, use: (client: Redis) => Promise<T>): Promise<T> {
+export async function withClient<T>(
+  port: number,
+  use: (client: Redis) => Promise<T>,
+  password?: string,
+): Promise<T> {
   const client = new Redis({
     host: "127.0.0.1",
     port,
+    ...(password !== undefined ? { password } : {}),
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
