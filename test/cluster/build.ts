@@ -15,7 +15,7 @@ export const KUBERNETES_VERSION = "v1.36.3";
 
 /** One binary built from a Go module under test/cluster/go/. */
 interface GoBinary {
-  readonly name: "kube-apiserver" | "etcd";
+  readonly name: "kube-apiserver" | "etcd" | "influxd";
   readonly ldflags: readonly string[];
 }
 
@@ -38,6 +38,8 @@ function kubernetesVersionLdflags(version: string): string[] {
 const BINARIES: readonly GoBinary[] = [
   { name: "kube-apiserver", ldflags: kubernetesVersionLdflags(KUBERNETES_VERSION) },
   { name: "etcd", ldflags: [] },
+  // InfluxDB 1.8, for the metrics exporter's /api/v2/write path (Debian's influxd is 1.6).
+  { name: "influxd", ldflags: [] },
 ];
 
 /** Files whose content decides whether a cached binary is still current. */
@@ -60,6 +62,8 @@ function goModulesDir(): string {
 export interface ClusterBinaries {
   readonly kubeApiServer: string;
   readonly etcd: string;
+  /** InfluxDB 1.8.10, which speaks both /write and /api/v2/write. */
+  readonly influxd18: string;
 }
 
 export interface EnsureBinariesOptions {
@@ -79,7 +83,11 @@ export async function ensureBinaries(options: EnsureBinariesOptions = {}): Promi
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   await mkdir(outDir, { recursive: true });
   for (const binary of BINARIES) await ensureBinary(binary, outDir, log);
-  return { kubeApiServer: join(outDir, "kube-apiserver"), etcd: join(outDir, "etcd") };
+  return {
+    kubeApiServer: join(outDir, "kube-apiserver"),
+    etcd: join(outDir, "etcd"),
+    influxd18: join(outDir, "influxd"),
+  };
 }
 
 async function ensureBinary(binary: GoBinary, outDir: string, log: (line: string) => void): Promise<void> {
@@ -143,7 +151,7 @@ const invokedDirectly =
   process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (invokedDirectly) {
   ensureBinaries().then(
-    (binaries) => process.stdout.write(`${binaries.kubeApiServer}\n${binaries.etcd}\n`),
+    (binaries) => process.stdout.write(`${Object.values(binaries).join("\n")}\n`),
     (error: unknown) => {
       process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
       process.exitCode = 1;
