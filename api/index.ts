@@ -82,6 +82,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   const feeds: ReplicaFeed[] = [];
   const kinds: ServedKind[] = options.kinds.map((spec) => {
     const replica = new KindReplica({
+      viewFields: spec.fieldSelectors,
       ...(options.ringCapacity !== undefined ? { ringCapacity: options.ringCapacity } : {}),
       onBadObject: (key, error) =>
         logger.warn({ kind: spec.id, key, err: error }, "unparseable object left out"),

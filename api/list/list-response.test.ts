@@ -110,7 +110,7 @@ describe("listBody", () => {
       [...(replica.objectsAt(replica.position, ns, "") ?? [])]
         .filter((o) =>
           parseListQuery(new URLSearchParams({ labelSelector: selector }), pods).labelSelector.matches(
-            o.object.metadata.labels,
+            o.view.metadata.labels,
           ),
         )
         .map((o) => o.name);

@@ -1,8 +1,10 @@
 /**
  * Builds a list response body from pre-serialized objects: the items' UTF-8 bytes are
  * concatenated, never re-serialized, so a list costs a walk of the key index and a copy.
- * A whole unfiltered list (the common informer/kubectl case) is kept as one buffer until
- * the objects it holds change, so repeated reads cost one socket write.
+ * A whole unfiltered list (the common informer/kubectl case) small enough is kept as one
+ * buffer until the objects it holds change, so repeated reads cost one socket write; the
+ * cache is bounded by bytes (it copies the objects' bytes, and at 10k pods an unbounded one
+ * held every object twice: cluster-wide and per namespace).
  */
 import { apiVersionOf } from "../../core/kinds.js";
 import type { KubeObject } from "../../core/object-key.js";
@@ -29,10 +31,31 @@ export interface ListPage {
 const COMMA = Buffer.from(",");
 const LIST_END = Buffer.from("]}");
 
-/** Whole-list bodies per replica and scope ("" for cluster-wide, else the namespace), with the content version they were built at. */
-const wholeListCache = new WeakMap<object, Map<string, { version: string; body: Buffer }>>();
+/** Bytes of whole-list bodies kept per replica (the least recently used are dropped first). */
+export const DEFAULT_WHOLE_LIST_CACHE_BYTES = 8 * 1024 * 1024;
 
-export function listBody(kind: ServedKind, query: ListQuery, namespace: string | undefined): ChunkedBody {
+interface CachedBody {
+  readonly version: string;
+  readonly body: Buffer;
+}
+
+/**
+ * Whole-list bodies of one replica by scope ("" for cluster-wide, else `ns:<namespace>`), in
+ * least-recently-used order (a Map keeps insertion order; a hit re-inserts), with their total size.
+ */
+interface BodyCache {
+  readonly bodies: Map<string, CachedBody>;
+  bytes: number;
+}
+
+const wholeListCache = new WeakMap<object, BodyCache>();
+
+export function listBody(
+  kind: ServedKind,
+  query: ListQuery,
+  namespace: string | undefined,
+  maxCacheBytes = DEFAULT_WHOLE_LIST_CACHE_BYTES,
+): ChunkedBody {
   const cacheable =
     query.limit === 0 &&
     query.continueFrom === undefined &&
@@ -42,16 +65,32 @@ export function listBody(kind: ServedKind, query: ListQuery, namespace: string |
   if (!cacheable) return renderList(kind, selectPage(kind, query, namespace));
   let cache = wholeListCache.get(kind.replica);
   if (cache === undefined) {
-    cache = new Map<string, { version: string; body: Buffer }>();
+    cache = { bodies: new Map(), bytes: 0 };
     wholeListCache.set(kind.replica, cache);
   }
   const scope = namespace === undefined ? "" : `ns:${namespace}`;
   const version = kind.replica.contentVersion(namespace);
-  const cached = cache.get(scope);
-  if (cached?.version === version) return { chunks: [cached.body], length: cached.body.length };
+  const cached = cache.bodies.get(scope);
+  if (cached !== undefined) {
+    cache.bodies.delete(scope);
+    cache.bytes -= cached.body.length;
+    if (cached.version === version) {
+      cache.bodies.set(scope, cached);
+      cache.bytes += cached.body.length;
+      return { chunks: [cached.body], length: cached.body.length };
+    }
+  }
   const rendered = renderList(kind, selectPage(kind, query, namespace));
+  // Too big to keep without evicting most of the rest: served as chunks, like uncached bodies.
+  if (rendered.length > maxCacheBytes / 2) return rendered;
   const body = Buffer.concat(rendered.chunks, rendered.length);
-  cache.set(scope, { version, body });
+  cache.bodies.set(scope, { version, body });
+  cache.bytes += body.length;
+  for (const [oldest, entry] of cache.bodies) {
+    if (cache.bytes <= maxCacheBytes) break;
+    cache.bodies.delete(oldest);
+    cache.bytes -= entry.body.length;
+  }
   return { chunks: [body], length: body.length };
 }
 
@@ -124,7 +163,7 @@ export function selectPage(kind: ServedKind, query: ListQuery, namespace: string
       more = true;
       break;
     }
-    if (filter !== undefined && !filter(object.object)) continue;
+    if (filter !== undefined && !filter(object.view)) continue;
     items.push(object);
     last = object;
   }
@@ -164,7 +203,10 @@ function indexedCandidates(
   return replica.currentWithLabel(best.key, best.values, namespace, afterKey);
 }
 
-/** The object filter of a query; undefined when everything matches (the fast path). */
+/**
+ * The object filter of a query; undefined when everything matches (the fast path). Apply it
+ * to a `CachedObject.view`, which holds every field a selector may read.
+ */
 export function matcher(query: ListQuery): ((object: KubeObject) => boolean) | undefined {
   const label = query.labelSelector.requirements.length > 0 ? query.labelSelector : undefined;
   const field = query.fieldSelector;

@@ -28,6 +28,16 @@ export class ChangeRing<T> {
     return evicted;
   }
 
+  /** Removes and returns the oldest entry (undefined when empty). */
+  shift(): T | undefined {
+    if (this.length === 0) return undefined;
+    const oldest = this.slots[this.start];
+    this.slots[this.start] = undefined;
+    this.start = (this.start + 1) % this.capacity;
+    this.length--;
+    return oldest;
+  }
+
   /**
    * Entries from the first one for which `isNewer` holds, to the newest. `isNewer` must be
    * monotonic over the ring (false…false true…true): it is binary-searched.

@@ -16,6 +16,12 @@ import { compareStreamIds, type StreamId } from "./stream-id.js";
 
 /** Changes kept for watch resumes and continue pages; older positions answer 410. */
 export const DEFAULT_RING_CAPACITY = 20_000;
+/**
+ * Bytes of superseded objects the ring may keep alive (each change holds the version it
+ * replaced): the oldest changes are dropped beyond it. At ~4.7 KB per pod that is ~3,500
+ * changes, ~17 s of history at 200 writes/s; unbounded, 20,000 changes held ~94 MB.
+ */
+export const DEFAULT_RING_MAX_BYTES = 16 * 1024 * 1024;
 
 /** The parts of `state-meta` a replica serves, parsed. */
 export interface ReplicaMeta {
@@ -29,7 +35,8 @@ export interface ReplicaMeta {
 
 /** One consistent read of Redis: `state`, `state-meta` and the id of the last `changes` entry. */
 export interface StateSnapshot {
-  readonly state: Readonly<Record<string, string>>;
+  /** Objects' JSON by key; as Buffers from Redis so a load does not grow the V8 heap by the whole state. */
+  readonly state: Readonly<Record<string, string | Buffer>>;
   readonly meta: Readonly<Record<string, string>>;
   readonly position: StreamId;
 }
@@ -67,6 +74,13 @@ export interface ReplicaListener {
 
 export interface KindReplicaOptions {
   readonly ringCapacity?: number;
+  /** See DEFAULT_RING_MAX_BYTES. */
+  readonly ringMaxBytes?: number;
+  /**
+   * Dotted paths besides metadata that selectors may read (the kind's `fieldSelectors`):
+   * kept in each object's `view`, which is all of an object the replica holds parsed.
+   */
+  readonly viewFields?: readonly string[];
   /** Called for an object that cannot be parsed; it is left out of the replica. */
   readonly onBadObject?: (key: string, error: unknown) => void;
   readonly now?: () => number;
@@ -80,6 +94,8 @@ export class KindReplica {
   private byNamespace = new Map<string, SortedKeys>();
   private labels = new LabelIndex();
   private ring: ChangeRing<ReplicaEvent>;
+  /** Sum of the `previous` objects' bytes over the ring: what only the ring keeps alive. */
+  private ringBytes = 0;
   private readonly listeners = new Set<ReplicaListener>();
   /** Called after every applied change or load; see `waitUntil`. */
   private readonly progressListeners = new Set<() => void>();
@@ -141,6 +157,7 @@ export class KindReplica {
     this.allKeys = SortedKeys.fromSorted(keys);
     this.byNamespace = new Map([...perNamespace].map(([ns, list]) => [ns, SortedKeys.fromSorted(list)]));
     this.ring = new ChangeRing(this.options.ringCapacity ?? DEFAULT_RING_CAPACITY);
+    this.ringBytes = 0;
     this.currentPosition = snapshot.position;
     this.rv = highest;
     this.floor = { position: snapshot.position, resourceVersion: highest };
@@ -185,9 +202,15 @@ export class KindReplica {
       previous,
       resourceVersion: this.rv,
     };
+    this.ringBytes += event.previous?.bytes.length ?? 0;
     const evicted = this.ring.push(event);
-    if (evicted !== undefined)
-      this.floor = { position: evicted.id, resourceVersion: evicted.resourceVersion };
+    if (evicted !== undefined) this.dropped(evicted);
+    const maxBytes = this.options.ringMaxBytes ?? DEFAULT_RING_MAX_BYTES;
+    // The newest change always stays, so a watch can resume from the current position.
+    while (this.ringBytes > maxBytes && this.ring.size > 1) {
+      const oldest = this.ring.shift();
+      if (oldest !== undefined) this.dropped(oldest);
+    }
     for (const listener of this.listeners) listener.onEvent(event);
     return "applied";
   }
@@ -342,6 +365,12 @@ export class KindReplica {
     }
   }
 
+  /** A change left the ring: history now starts after it. */
+  private dropped(event: ReplicaEvent): void {
+    this.ringBytes -= event.previous?.bytes.length ?? 0;
+    this.floor = { position: event.id, resourceVersion: event.resourceVersion };
+  }
+
   private touch(namespace: string): void {
     this.allVersion++;
     this.namespaceVersions.set(namespace, (this.namespaceVersions.get(namespace) ?? 0) + 1);
@@ -369,9 +398,9 @@ export class KindReplica {
     if (keys?.size === 0) this.byNamespace.delete(object.namespace);
   }
 
-  private parse(key: string, json: string): CachedObject | undefined {
+  private parse(key: string, json: string | Buffer): CachedObject | undefined {
     try {
-      return cacheObject(key, json);
+      return cacheObject(key, json, this.options.viewFields);
     } catch (error) {
       if (!(error instanceof BadObjectError)) throw error;
       this.options.onBadObject?.(key, error);

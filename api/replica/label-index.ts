@@ -9,7 +9,7 @@ export class LabelIndex {
   private readonly byLabel = new Map<string, Map<string, Set<string>>>();
 
   add(object: CachedObject): void {
-    for (const [label, value] of Object.entries(object.object.metadata.labels ?? {})) {
+    for (const [label, value] of Object.entries(object.view.metadata.labels ?? {})) {
       let values = this.byLabel.get(label);
       if (values === undefined) this.byLabel.set(label, (values = new Map<string, Set<string>>()));
       let keys = values.get(value);
@@ -19,7 +19,7 @@ export class LabelIndex {
   }
 
   remove(object: CachedObject): void {
-    for (const [label, value] of Object.entries(object.object.metadata.labels ?? {})) {
+    for (const [label, value] of Object.entries(object.view.metadata.labels ?? {})) {
       const values = this.byLabel.get(label);
       const keys = values?.get(value);
       if (keys === undefined || values === undefined) continue;

@@ -141,7 +141,8 @@ export class ReplicaFeed {
     const started = this.now();
     const results = await this.command
       .multi()
-      .hgetall(this.keys.state)
+      // Buffers, not strings: the whole state as V8 strings would set the heap's size for good.
+      .hgetallBuffer(this.keys.state)
       .hgetall(this.keys.stateMeta)
       .xrevrange(this.keys.changes, "+", "-", "COUNT", 1)
       .xinfo("STREAM", this.keys.changes)
@@ -149,7 +150,7 @@ export class ReplicaFeed {
     const [state, meta, last] = (results ?? []).slice(0, 3).map(([error, value]) => {
       if (error !== null) throw error;
       return value;
-    }) as [Record<string, string>, Record<string, string>, [string, string[]][]];
+    }) as [Record<string, Buffer>, Record<string, string>, [string, string[]][]];
     // XINFO fails when the stream does not exist yet; then every later entry is new.
     const info = results?.[3]?.[0] === null ? fieldsOf(results[3][1]) : new Map<string, string>();
     if (meta["epoch"] === undefined) {

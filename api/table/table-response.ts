@@ -5,7 +5,7 @@
  * object (`Object`) or nothing (`None`).
  */
 import { BadRequestError } from "../errors.js";
-import type { CachedObject } from "../replica/cached-object.js";
+import { parseCachedObject, type CachedObject } from "../replica/cached-object.js";
 import { tableSpecFor, type TableSpec } from "./columns.js";
 
 export type IncludeObject = "None" | "Metadata" | "Object";
@@ -63,26 +63,16 @@ export function tableBody(
   return `{"kind":"Table","apiVersion":${JSON.stringify(request.apiVersion)},"metadata":${metadataJson},"columnDefinitions":${columns},"rows":[${rows}]}`;
 }
 
-/** Each object's metadata serialized once (objects are immutable; a change makes a new one). */
-const metadataCache = new WeakMap<CachedObject, string>();
-
-function metadataJson(object: CachedObject): string {
-  let json = metadataCache.get(object);
-  if (json === undefined) {
-    json = JSON.stringify(object.object.metadata);
-    metadataCache.set(object, json);
-  }
-  return json;
-}
-
 function rowJson(spec: TableSpec, request: TableRequest, object: CachedObject, now: number): string {
-  const cells = JSON.stringify(spec.cells(object.object, now));
+  // Parsed per row: the replica keeps only bytes and a selector view (see CachedObject).
+  const parsed = parseCachedObject(object);
+  const cells = JSON.stringify(spec.cells(parsed, now));
   switch (request.includeObject) {
     case "None":
       return `{"cells":${cells}}`;
     case "Object":
       return `{"cells":${cells},"object":${object.bytes.toString("utf8")}}`;
     case "Metadata":
-      return `{"cells":${cells},"object":{"kind":"PartialObjectMetadata","apiVersion":${JSON.stringify(request.apiVersion)},"metadata":${metadataJson(object)}}}`;
+      return `{"cells":${cells},"object":{"kind":"PartialObjectMetadata","apiVersion":${JSON.stringify(request.apiVersion)},"metadata":${JSON.stringify(parsed.metadata)}}}`;
   }
 }

@@ -43,7 +43,7 @@ export function serveWatch(request: IncomingMessage, response: ServerResponse, o
   const replica = kind.replica;
   const filter = matcher(query);
   const inScope = (o: CachedObject): boolean => namespace === undefined || o.namespace === namespace;
-  const matches = (o: CachedObject): boolean => inScope(o) && (filter === undefined || filter(o.object));
+  const matches = (o: CachedObject): boolean => inScope(o) && (filter === undefined || filter(o.view));
 
   response.writeHead(200, {
     ...options.headers,
@@ -110,7 +110,7 @@ export function serveWatch(request: IncomingMessage, response: ServerResponse, o
   const initial = query.sendInitialEvents ?? (rv === undefined || rv === "0");
   if (initial) {
     for (const object of replica.objectsAt(replica.position, namespace, "") ?? []) {
-      if (filter === undefined || filter(object.object)) send("ADDED", object);
+      if (filter === undefined || filter(object.view)) send("ADDED", object);
     }
     if (query.sendInitialEvents === true) bookmark({ "k8s.io/initial-events-end": "true" });
   } else if (rv !== undefined) {
