@@ -13,6 +13,9 @@ import type { KindSpec } from "./kinds.js";
  * | state                       | hash   | aggregator           | objectKey -> object JSON: the served state |
  * | tombstones                  | hash   | aggregator           | objectKey -> `Tombstone` JSON |
  * | state-meta                  | hash   | aggregator           | `StateMeta` |
+ * | state-staging:<token>       | hash   | aggregator           | a rebuilt state being written in pages (TTL); renamed onto `state` |
+ * | tombstones-staging:<token>  | hash   | aggregator           | the rebuilt state's tombstones (TTL); renamed onto `tombstones` |
+ * | commit-staging:<token>      | list   | aggregator           | the ops of a large commit, in pages (TTL); applied and deleted by the commit script |
  * | changes                     | stream | aggregator           | the change feed API replicas follow. Entry fields: see `ChangeEntry` |
  * | verifications               | stream | aggregator           | one `VerificationEntry` per merged snapshot (drift), capped |
  * | watch                       | hash   | streamer             | `WatchHealth` |
@@ -29,6 +32,11 @@ export interface KindKeys {
   readonly watch: string;
   /** A fresh staging key for a snapshot being written. */
   verifiedStaging(token: string): string;
+  /** Staging hashes of a state rebuild (state and tombstones), swapped in by one script. */
+  stateStaging(token: string): string;
+  tombstonesStaging(token: string): string;
+  /** Staging list of a commit too large for one script call's arguments. */
+  commitStaging(token: string): string;
 }
 
 export const KEY_PREFIX = "krm";
@@ -46,5 +54,8 @@ export function kindKeys(kind: Pick<KindSpec, "id">, prefix = KEY_PREFIX): KindK
     verifications: `${base}:verifications`,
     watch: `${base}:watch`,
     verifiedStaging: (token: string) => `${base}:verified-staging:${token}`,
+    stateStaging: (token: string) => `${base}:state-staging:${token}`,
+    tombstonesStaging: (token: string) => `${base}:tombstones-staging:${token}`,
+    commitStaging: (token: string) => `${base}:commit-staging:${token}`,
   };
 }

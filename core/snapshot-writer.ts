@@ -3,13 +3,16 @@
  * fresh `verified-staging:<token>` hash, then one Lua script renames it onto `verified`,
  * updates `verified-meta` (generation + 1) and appends a `SNAPSHOT` marker to `events`,
  * so the aggregator sees snapshots and events in one order. Used by the verifier and by
- * the streamer (its initial list and its relist after 410 Gone).
+ * the streamer (its initial list and its relist after 410 Gone). Pages are written as
+ * bounded HSETs (core/redis-pages.ts) and the swap script's arguments are constant-size,
+ * so no command grows with the snapshot.
  */
 import { randomBytes } from "node:crypto";
 import type { KubeObject } from "./object-key.js";
 import { keyOf } from "./object-key.js";
 import type { RedisConnection } from "./redis-connection.js";
 import type { KindKeys } from "./redis-keys.js";
+import { hsetPages } from "./redis-pages.js";
 import { RedisScript } from "./redis-script.js";
 
 /** A staging hash abandoned by a crashed writer disappears after this long. */
@@ -81,27 +84,15 @@ export class StagedSnapshot {
     return this.count;
   }
 
-  /** Adds objects (one HSET + PEXPIRE round trip per call). */
+  /** Adds objects (one pipelined round trip of bounded HSET pages per call). */
   async add(objects: readonly KubeObject[]): Promise<void> {
-    if (objects.length === 0) return;
-    const fields: string[] = [];
-    for (const object of objects) fields.push(keyOf(object), JSON.stringify(object));
-    await this.options.redis
-      .multi()
-      .hset(this.stagingKey, ...fields)
-      .pexpire(this.stagingKey, STAGING_TTL_MS)
-      .exec();
-    this.count += objects.length;
+    await this.addSerialized(objects.map((object) => [keyOf(object), JSON.stringify(object)] as const));
   }
 
   /** Adds objects already serialized (watch events keep their JSON). */
   async addSerialized(entries: readonly (readonly [key: string, json: string])[]): Promise<void> {
     if (entries.length === 0) return;
-    await this.options.redis
-      .multi()
-      .hset(this.stagingKey, ...entries.flat())
-      .pexpire(this.stagingKey, STAGING_TTL_MS)
-      .exec();
+    await hsetPages({ redis: this.options.redis, key: this.stagingKey, ttlMs: STAGING_TTL_MS }, entries);
     this.count += entries.length;
   }
 
