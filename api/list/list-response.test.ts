@@ -128,4 +128,25 @@ describe("listBody", () => {
     const paged = listBody(kind, query(`labelSelector=app%3Da3&limit=3`), undefined);
     expect(names(paged)).toEqual(walk("app=a3").slice(0, 3));
   });
+
+  it("keeps whole-list bodies only within the cache's byte bound, least recently used out first", () => {
+    const kind = served();
+    const whole = listBody(kind, query(), undefined);
+    expect(listBody(kind, query(), undefined).chunks[0]).toBe(whole.chunks[0]);
+    // Bigger than half the bound: served as chunks, the same bytes, never cached.
+    const uncached = listBody(served(), query(), undefined, 10);
+    expect(uncached.chunks.length).toBeGreaterThan(1);
+    expect(text(uncached)).toBe(text(whole));
+    // Room for the cluster-wide body and one namespace body, not two: caching it evicts a.
+    const small = served();
+    const bound = listBody(served(), query(), undefined).length * 2;
+    const a1 = listBody(small, query(), "a", bound);
+    const b1 = listBody(small, query(), "b", bound);
+    expect(listBody(small, query(), "a", bound).chunks[0]).toBe(a1.chunks[0]);
+    listBody(small, query(), undefined, bound);
+    expect(listBody(small, query(), "a", bound).chunks[0]).toBe(a1.chunks[0]);
+    const b2 = listBody(small, query(), "b", bound);
+    expect(b2.chunks[0]).not.toBe(b1.chunks[0]);
+    expect(text(b2)).toBe(text(b1));
+  });
 });

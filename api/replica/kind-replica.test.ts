@@ -145,4 +145,55 @@ describe("KindReplica", () => {
       vi.useRealTimers();
     }
   });
+
+  it("drops the oldest changes once the versions they keep alive exceed ringMaxBytes", () => {
+    const size = Buffer.byteLength(pod("a", "p1", 10));
+    // Room for the versions replaced by two changes, not three.
+    const replica = new KindReplica({ ringCapacity: 100, ringMaxBytes: size * 2 + 1 });
+    replica.load({
+      state: { "a/p1": pod("a", "p1", 10) },
+      meta: { epoch: "e1", resourceVersion: "10", verifiedAt: "1000" },
+      position: "5-0",
+    });
+    replica.apply(change("6-0", "MODIFIED", "a", "p1", 20));
+    replica.apply(change("7-0", "MODIFIED", "a", "p1", 30));
+    expect(replica.eventsAfter(10n)).not.toBe("gone");
+    replica.apply(change("8-0", "MODIFIED", "a", "p1", 40));
+    expect(replica.eventsAfter(10n)).toBe("gone");
+    expect(replica.objectsAt("5-0", undefined, "")).toBeUndefined();
+    const resumed = replica.eventsAfter(20n);
+    expect(resumed === "gone" ? resumed : resumed.map((e) => e.resourceVersion)).toEqual([30n, 40n]);
+    expect(names(replica.objectsAt("7-0", undefined, ""))).toEqual(["a/p1"]);
+    // An ADDED change keeps no replaced version alive, so it never counts against the budget.
+    replica.apply(change("9-0", "ADDED", "b", "p2", 50));
+    expect(replica.eventsAfter(20n)).not.toBe("gone");
+  });
+
+  it("keeps each object's bytes and a view of only what selectors read", () => {
+    const replica = new KindReplica({ viewFields: ["spec.nodeName", "status.phase", "spec.hostNetwork"] });
+    const json = JSON.stringify({
+      metadata: {
+        namespace: "a",
+        name: "p",
+        uid: "u",
+        resourceVersion: "3",
+        labels: { app: "x" },
+        annotations: { big: "y" },
+      },
+      spec: { nodeName: "n1", hostNetwork: false, containers: [{ name: "c" }] },
+      status: { phase: "Running", conditions: [] },
+    });
+    replica.load({
+      state: { "a/p": Buffer.from(json) },
+      meta: { epoch: "e1", verifiedAt: "1" },
+      position: "1-0",
+    });
+    const cached = replica.get("a/p");
+    expect(cached?.bytes.toString()).toBe(json);
+    expect(cached?.view).toEqual({
+      metadata: { namespace: "a", name: "p", uid: "u", resourceVersion: "3", labels: { app: "x" } },
+      spec: { nodeName: "n1", hostNetwork: false },
+      status: { phase: "Running" },
+    });
+  });
 });
