@@ -51,6 +51,8 @@ export interface ApiServerOptions {
   readonly bookmarkIntervalMs?: number;
   /** Changes kept per kind for watch resumes and continue tokens. */
   readonly ringCapacity?: number;
+  /** Bytes of replaced object versions each kind's change ring may keep; see DEFAULT_RING_MAX_BYTES. */
+  readonly ringMaxBytes?: number;
   /** Feed tuning, mostly for tests: XREAD block time and state-meta refresh spacing. */
   readonly feed?: { readonly blockMs?: number; readonly checkIntervalMs?: number };
 }
@@ -84,6 +86,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     const replica = new KindReplica({
       viewFields: spec.fieldSelectors,
       ...(options.ringCapacity !== undefined ? { ringCapacity: options.ringCapacity } : {}),
+      ...(options.ringMaxBytes !== undefined ? { ringMaxBytes: options.ringMaxBytes } : {}),
       onBadObject: (key, error) =>
         logger.warn({ kind: spec.id, key, err: error }, "unparseable object left out"),
     });
