@@ -38,6 +38,10 @@ class DetectingWriter implements InfluxWriter {
   async write(lines: readonly string[]): Promise<void> {
     if (this.delegate === undefined) {
       const { api, version } = await detectApi(this.options);
+      if (api === "v2" && /^v?1\./.test(version)) {
+        // InfluxDB 1.8+ takes /api/v2/write into an existing database only ("db/rp" bucket).
+        await new V1Writer(this.options).createDatabase();
+      }
       this.delegate = api === "v1" ? new V1Writer(this.options) : new V2Writer(this.options);
       this.onDetected(api, version);
     }

@@ -37,7 +37,8 @@ export class V1Writer implements InfluxWriter {
     // Nothing held open: each write is its own request.
   }
 
-  private async createDatabase(): Promise<void> {
+  /** CREATE DATABASE (idempotent); also used before /api/v2/write on InfluxDB 1.8+, which needs it to exist. */
+  async createDatabase(): Promise<void> {
     const body = new URLSearchParams({ q: `CREATE DATABASE "${this.database.replaceAll('"', '\\"')}"` });
     const response = await this.post("/query", body.toString(), {
       "content-type": "application/x-www-form-urlencoded",
