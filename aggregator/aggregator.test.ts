@@ -194,4 +194,67 @@ describe("AggregatorLoop", () => {
     expect(result.state).toEqual({ "ns/b": "11", "ns/c": "45", "ns/d": "51" });
     expect(result.cursors).toEqual(["0-0", "2-0", "0-0", "9-0"]);
   });
+
+  describe("snapshot merge through the index", () => {
+    const before = (s: MemoryStateStore): void => {
+      s.verified = snapshot("20", "2", [
+        ["a", "5"],
+        ["b", "16"],
+        ["d", "17"],
+      ]);
+    };
+    const start = (): MemoryStateStore => {
+      const store = new MemoryStateStore();
+      store.verified = snapshot("10", "1", [
+        ["a", "5"],
+        ["b", "6"],
+        ["c", "7"],
+      ]);
+      return store;
+    };
+    const expectedState = { "ns/a": "5", "ns/b": "16", "ns/d": "17" };
+    const expectedDrift = { rv: "20", missing: "1", extra: "1", stale: "1" };
+
+    it("reads only the bodies of objects it adds or replaces", async () => {
+      const store = start();
+      const result = await run(store, [
+        { before, batch: { entries: [marker("5-0", "20", "2")], gap: false } },
+      ]);
+      expect(result.state).toEqual(expectedState);
+      expect(store.snapshotBodiesRead).toEqual(["ns/b", "ns/d"]);
+      expect(store.verifications.at(-1)).toMatchObject(expectedDrift);
+      expect(result.changes).toEqual(["RESET", "DELETED ns/c@20", "MODIFIED ns/b@16", "ADDED ns/d@17"]);
+    });
+
+    it("reads the snapshot in full when it has no index, with the same outcome", async () => {
+      const store = start();
+      store.verifiedIndexed = false;
+      const result = await run(store, [
+        { before, batch: { entries: [marker("5-0", "20", "2")], gap: false } },
+      ]);
+      expect(result.state).toEqual(expectedState);
+      expect(store.snapshotBodiesRead).toEqual([]);
+      expect(store.verifications.at(-1)).toMatchObject(expectedDrift);
+      expect(result.changes).toEqual(["RESET", "DELETED ns/c@20", "MODIFIED ns/b@16", "ADDED ns/d@17"]);
+    });
+
+    it("skips the marker when the snapshot is replaced between its index and its bodies", async () => {
+      class ReplacedMeanwhile extends MemoryStateStore {
+        override snapshotObjects(generation: string, keys: readonly string[]) {
+          this.verified = snapshot("30", "3", []);
+          return super.snapshotObjects(generation, keys);
+        }
+      }
+      const store = new ReplacedMeanwhile();
+      store.verified = snapshot("10", "1", [["a", "5"]]);
+      const result = await run(store, [
+        {
+          before: (s) => (s.verified = snapshot("20", "2", [["a", "15"]])),
+          batch: { entries: [marker("5-0", "20", "2")], gap: false },
+        },
+      ]);
+      expect(result.state).toEqual({ "ns/a": "5" });
+      expect(store.position).toMatchObject({ eventsCursor: "5-0", verifiedResourceVersion: "10" });
+    });
+  });
 });

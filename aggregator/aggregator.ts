@@ -20,9 +20,9 @@ import { STREAM_START, type EventBatch } from "./event-source.js";
 import { MemoryIndex } from "./memory-index.js";
 import { mergeEvent } from "./merge-event.js";
 import type { StateOp } from "./merge-types.js";
-import { mergeSnapshot } from "./merge-snapshot.js";
+import { mergeSnapshot, planSnapshotMerge, withBodies, type SnapshotMerge } from "./merge-snapshot.js";
 import { observedFromJson } from "./observed-object.js";
-import type { ResolvedOp, StatePosition, StateStore, StoredSnapshot } from "./state-store.js";
+import type { ResolvedOp, SnapshotInfo, StatePosition, StateStore } from "./state-store.js";
 
 /** While there is no verified snapshot to rebuild from, look for one this often. */
 export const SNAPSHOT_POLL_MS = 1000;
@@ -149,13 +149,13 @@ export class AggregatorLoop {
   ): Promise<void> {
     const { index } = session;
     const older = index.verifiedRv !== undefined && rv < index.verifiedRv;
-    const snapshot = older ? undefined : await this.options.store.snapshot();
-    if (snapshot === undefined || snapshot.generation !== generation) {
+    const found = older ? undefined : await this.mergeStoredSnapshot(index, generation);
+    if (found === undefined) {
       // Superseded (a newer snapshot's marker follows) or gone: just move past the marker.
       await this.commit(session, [], id, undefined);
       return;
     }
-    const merged = mergeSnapshot(index, snapshot);
+    const { snapshot, merged } = found;
     index.apply(merged.ops);
     index.markVerified(snapshot.rv);
     const verification = this.verification(snapshot, merged.drift);
@@ -167,6 +167,35 @@ export class AggregatorLoop {
       verifiedAt: snapshot.finishedAt,
       verification,
     });
+  }
+
+  /**
+   * Merges the stored snapshot of `generation` into `view` (without applying it); undefined
+   * when the store holds another generation or none. Decides from the snapshot's compact
+   * index and reads only the bodies of objects to add or replace, so an unchanged snapshot
+   * costs no object transfer or parse; falls back to reading it in full when it has no index.
+   */
+  private async mergeStoredSnapshot(
+    view: MemoryIndex,
+    generation: string,
+  ): Promise<{ snapshot: SnapshotInfo; merged: SnapshotMerge } | undefined> {
+    const { store } = this.options;
+    const indexed = await store.snapshotIndex();
+    if (indexed !== undefined) {
+      if (indexed.generation !== generation) return undefined;
+      const plan = planSnapshotMerge(view, indexed);
+      const bodies = await store.snapshotObjects(generation, plan.bodiesNeeded);
+      if (bodies === undefined) return undefined;
+      const merged = withBodies(plan, (key) => bodies.get(key));
+      if (merged !== undefined) return { snapshot: indexed, merged };
+      this.options.logger.warn(
+        { generation },
+        "snapshot index lists objects the snapshot lacks; reading it in full",
+      );
+    }
+    const snapshot = await store.snapshot();
+    if (snapshot === undefined || snapshot.generation !== generation) return undefined;
+    return { snapshot, merged: mergeSnapshot(view, snapshot) };
   }
 
   private async commit(
@@ -267,7 +296,7 @@ export class AggregatorLoop {
   }
 
   private verification(
-    snapshot: StoredSnapshot,
+    snapshot: SnapshotInfo,
     drift: { missing: number; extra: number; stale: number },
   ): VerificationEntry {
     return {

@@ -5,6 +5,7 @@
  */
 import type { ChangeEntry, VerificationEntry } from "../core/records.js";
 import { MemoryIndex } from "./memory-index.js";
+import type { IndexEntry } from "./merge-types.js";
 import { observedFromJson } from "./observed-object.js";
 import type {
   CommitRequest,
@@ -14,6 +15,7 @@ import type {
   StatePosition,
   StateStore,
   StoredSnapshot,
+  StoredSnapshotIndex,
 } from "./state-store.js";
 
 export class MemoryStateStore implements StateStore {
@@ -24,6 +26,10 @@ export class MemoryStateStore implements StateStore {
   position: (StatePosition & { resourceVersion: string }) | undefined;
   /** The verified snapshot, set by the test as the verifier would. */
   verified: StoredSnapshot | undefined;
+  /** False to act like a snapshot written without an index (read in full). */
+  verifiedIndexed = true;
+  /** Keys whose snapshot bodies were read through `snapshotObjects`, in order. */
+  readonly snapshotBodiesRead: string[] = [];
 
   load(): Promise<LoadedState | undefined> {
     const position = this.position;
@@ -72,6 +78,26 @@ export class MemoryStateStore implements StateStore {
 
   snapshot(): Promise<StoredSnapshot | undefined> {
     return Promise.resolve(this.verified);
+  }
+
+  snapshotIndex(): Promise<StoredSnapshotIndex | undefined> {
+    const verified = this.verified;
+    if (verified === undefined || !this.verifiedIndexed) return Promise.resolve(undefined);
+    const objects = new Map<string, IndexEntry>();
+    for (const [key, object] of verified.objects) objects.set(key, { uid: object.uid, rv: object.rv });
+    return Promise.resolve({ ...verified, objects });
+  }
+
+  snapshotObjects(generation: string, keys: readonly string[]): Promise<Map<string, string> | undefined> {
+    const verified = this.verified;
+    if (verified?.generation !== generation) return Promise.resolve(undefined);
+    const bodies = new Map<string, string>();
+    for (const key of keys) {
+      this.snapshotBodiesRead.push(key);
+      const json = verified.objects.get(key)?.json;
+      if (json !== undefined) bodies.set(key, json);
+    }
+    return Promise.resolve(bodies);
   }
 
   /** Forgets everything, as FLUSHALL would (the verified snapshot too). */

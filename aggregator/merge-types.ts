@@ -52,6 +52,15 @@ export interface IncomingSnapshot {
 }
 
 /**
+ * A snapshot as its index describes it: what the merge rules compare, without bodies.
+ * An `IncomingSnapshot` is one too.
+ */
+export interface SnapshotIndex {
+  readonly rv: bigint;
+  readonly objects: ReadonlyMap<string, IndexEntry>;
+}
+
+/**
  * One change to the state. Ops are applied in order; each `put`/`remove` becomes one
  * entry of the change feed.
  */

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { MemoryIndex } from "./memory-index.js";
 import { mergeEvent } from "./merge-event.js";
 import type { Drift, ObservedObject, StateOp } from "./merge-types.js";
-import { mergeSnapshot } from "./merge-snapshot.js";
+import { mergeSnapshot, planSnapshotMerge, withBodies } from "./merge-snapshot.js";
 
 /** A compact object: `key@rv#uid` (uid defaults to `key-1`). */
 function obj(spec: string): ObservedObject {
@@ -48,6 +48,12 @@ function run(steps: readonly Step[]): Outcome {
       const [, rv, specs] = step;
       const objects = new Map(specs.map((s) => obj(s)).map((o) => [o.key, o] as const));
       const merged = mergeSnapshot(index, { rv: BigInt(rv), objects });
+      // The aggregator's path: decide from the index alone, then fetch only the put bodies.
+      const indexOnly = new Map([...objects].map(([key, o]) => [key, { uid: o.uid, rv: o.rv }] as const));
+      const plan = planSnapshotMerge(index, { rv: BigInt(rv), objects: indexOnly });
+      const putKeys = merged.ops.flatMap((op) => (op.op === "put" ? [op.key] : []));
+      expect(plan.bodiesNeeded).toEqual(putKeys);
+      expect(withBodies(plan, (key) => objects.get(key)?.json)).toEqual(merged);
       record(merged.ops);
       index.markVerified(BigInt(rv));
       drift.push(merged.drift);
@@ -263,6 +269,27 @@ describe("merge rules", () => {
     ],
   ])("%s", (_name, steps, expected) => {
     expect(run(steps)).toMatchObject(expected);
+  });
+
+  it("an unchanged snapshot needs no bodies", () => {
+    const index = new MemoryIndex();
+    for (const spec of ["a@5", "b@6"])
+      index.apply(mergeEvent(index, { type: "ADDED", object: obj(spec), observedAt: 1 }));
+    const listed = new Map([
+      ["a", { uid: "a-1", rv: 5n }],
+      ["b", { uid: "b-1", rv: 6n }],
+    ]);
+    const plan = planSnapshotMerge(index, { rv: 10n, objects: listed });
+    expect(plan).toEqual({ ops: [], drift: noDrift, bodiesNeeded: [] });
+  });
+
+  it("withBodies gives up when a needed body is missing", () => {
+    const plan = planSnapshotMerge(new MemoryIndex(), {
+      rv: 10n,
+      objects: new Map([["a", { uid: "u", rv: 5n }]]),
+    });
+    expect(plan.bodiesNeeded).toEqual(["a"]);
+    expect(withBodies(plan, () => undefined)).toBeUndefined();
   });
 
   it("is pure: merging does not change the view", () => {

@@ -15,8 +15,9 @@ import type { RedisConnection } from "../core/redis-connection.js";
 import type { KindKeys } from "../core/redis-keys.js";
 import { hsetPages, rpushPages } from "../core/redis-pages.js";
 import { RedisScript } from "../core/redis-script.js";
+import { parseIndexValue } from "../core/snapshot-index.js";
 import { MemoryIndex } from "./memory-index.js";
-import type { ObservedObject } from "./merge-types.js";
+import type { IndexEntry, ObservedObject } from "./merge-types.js";
 import { observedFromJson } from "./observed-object.js";
 import type {
   CommitRequest,
@@ -25,7 +26,9 @@ import type {
   ResolvedOp,
   StatePosition,
   StateStore,
+  SnapshotInfo,
   StoredSnapshot,
+  StoredSnapshotIndex,
 } from "./state-store.js";
 
 /** Cap of the `changes` stream: replicas further behind than this reload the state. */
@@ -291,26 +294,61 @@ export class RedisStateStore implements StateStore {
   async snapshot(): Promise<StoredSnapshot | undefined> {
     const { redis, keys } = this.options;
     const results = await redis.multi().hgetall(keys.verifiedMeta).hgetall(keys.verified).exec();
-    const [meta, verified] = (results ?? []).map(([error, value]) => {
-      if (error !== null) throw error;
-      return value as Record<string, string>;
-    });
-    const rv = meta?.["resourceVersion"];
-    const generation = meta?.["generation"];
-    if (rv === undefined || generation === undefined) return undefined;
+    const [meta, verified] = hashes(results);
     const objects = new Map<string, ObservedObject>();
     for (const [key, json] of Object.entries(verified ?? {})) {
       const observed = this.parse(key, json);
       if (observed !== undefined) objects.set(key, observed);
     }
-    return {
-      rv: BigInt(rv),
-      objects,
-      generation,
-      finishedAt: meta?.["finishedAt"] ?? "",
-      durationMs: meta?.["durationMs"] ?? "",
-      count: meta?.["count"] ?? String(objects.size),
-    };
+    const info = snapshotInfo(meta, objects.size);
+    return info === undefined ? undefined : { ...info, objects };
+  }
+
+  async snapshotIndex(): Promise<StoredSnapshotIndex | undefined> {
+    const { redis, keys } = this.options;
+    const results = await redis.multi().hgetall(keys.verifiedMeta).hgetall(keys.verifiedIndex).exec();
+    const [meta, index] = hashes(results);
+    // An index from another generation (or none: written before indexes existed) is not this
+    // snapshot's; the caller reads the snapshot in full instead.
+    if (meta?.["indexGeneration"] === undefined || meta["indexGeneration"] !== meta["generation"])
+      return undefined;
+    const objects = new Map<string, IndexEntry>();
+    for (const [key, value] of Object.entries(index ?? {})) {
+      const entry = parseIndexValue(value);
+      if (entry !== undefined) objects.set(key, entry);
+      else
+        this.options.onBadObject?.(key, new Error(`malformed verified-index value ${JSON.stringify(value)}`));
+    }
+    const info = snapshotInfo(meta, objects.size);
+    return info === undefined ? undefined : { ...info, objects };
+  }
+
+  async snapshotObjects(
+    generation: string,
+    keys: readonly string[],
+  ): Promise<Map<string, string> | undefined> {
+    const { redis } = this.options;
+    const bodies = new Map<string, string>();
+    for (let start = 0; start < keys.length; start += LOOKUP_PAGE) {
+      const page = keys.slice(start, start + LOOKUP_PAGE);
+      // Each page is read with the generation, atomically: a page of a newer snapshot is
+      // detected instead of mixed in.
+      const results = await redis
+        .multi()
+        .hget(this.options.keys.verifiedMeta, "generation")
+        .hmget(this.options.keys.verified, ...page)
+        .exec();
+      const [current, found] = (results ?? []).map(([error, value]) => {
+        if (error !== null) throw error;
+        return value;
+      });
+      if (current !== generation || !Array.isArray(found)) return undefined;
+      page.forEach((key, i) => {
+        const json: unknown = found[i];
+        if (typeof json === "string") bodies.set(key, json);
+      });
+    }
+    return bodies;
   }
 
   private changesMaxLength(): number {
@@ -334,6 +372,27 @@ export class RedisStateStore implements StateStore {
       return undefined;
     }
   }
+}
+
+function hashes(results: [Error | null, unknown][] | null): (Record<string, string> | undefined)[] {
+  return (results ?? []).map(([error, value]) => {
+    if (error !== null) throw error;
+    return value as Record<string, string>;
+  });
+}
+
+/** What `verified-meta` says, or undefined when there is no snapshot. */
+function snapshotInfo(meta: Record<string, string> | undefined, size: number): SnapshotInfo | undefined {
+  const rv = meta?.["resourceVersion"];
+  const generation = meta?.["generation"];
+  if (rv === undefined || generation === undefined) return undefined;
+  return {
+    rv: BigInt(rv),
+    generation,
+    finishedAt: meta?.["finishedAt"] ?? "",
+    durationMs: meta?.["durationMs"] ?? "",
+    count: meta?.["count"] ?? String(size),
+  };
 }
 
 type EncodedOp = readonly [op: string, key: string, a: string, b: string, c: string];

@@ -5,7 +5,7 @@
  */
 import type { VerificationEntry } from "../core/records.js";
 import type { MemoryIndex } from "./memory-index.js";
-import type { IncomingSnapshot, StateOp } from "./merge-types.js";
+import type { IncomingSnapshot, SnapshotIndex, StateOp } from "./merge-types.js";
 
 /** The aggregator's position and bookkeeping, as kept in `state-meta`. */
 export interface StatePosition {
@@ -41,12 +41,19 @@ export interface ResetRequest {
   readonly verification?: VerificationEntry;
 }
 
-export interface StoredSnapshot extends IncomingSnapshot {
+/** What `verified-meta` says about a snapshot. */
+export interface SnapshotInfo {
+  readonly rv: bigint;
   readonly generation: string;
   readonly finishedAt: string;
   readonly durationMs: string;
   readonly count: string;
 }
+
+export interface StoredSnapshot extends IncomingSnapshot, SnapshotInfo {}
+
+/** A snapshot as its `verified-index` describes it (no object bodies). */
+export interface StoredSnapshotIndex extends SnapshotIndex, SnapshotInfo {}
 
 export interface StateStore {
   /** The stored state, or undefined when there is none (never built, or Redis was flushed). */
@@ -61,4 +68,14 @@ export interface StateStore {
   reset(request: ResetRequest): Promise<void>;
   /** The current verified snapshot, or undefined when there is none. */
   snapshot(): Promise<StoredSnapshot | undefined>;
+  /**
+   * The current verified snapshot's index, read atomically with its meta; undefined when
+   * there is no snapshot or it has no valid index (then read `snapshot()` instead).
+   */
+  snapshotIndex(): Promise<StoredSnapshotIndex | undefined>;
+  /**
+   * Bodies of `keys` in the verified snapshot, provided it is still at `generation`
+   * (undefined otherwise: it was superseded or vanished). Keys it lacks are left out.
+   */
+  snapshotObjects(generation: string, keys: readonly string[]): Promise<Map<string, string> | undefined>;
 }

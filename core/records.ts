@@ -40,6 +40,12 @@ export interface SnapshotMeta {
   readonly durationMs: string;
   /** "verifier" or "streamer" (the streamer's initial list and relists after 410 are snapshots too). */
   readonly source: string;
+  /**
+   * The generation whose `verified-index` was swapped in with it. The index is valid only
+   * while this equals `generation`; otherwise (absent: written before the index existed)
+   * readers fall back to reading `verified` itself.
+   */
+  readonly indexGeneration?: string;
 }
 
 /** `tombstones` value: a deletion the state has seen, kept so an older snapshot cannot resurrect it. */

@@ -10,6 +10,8 @@ import type { KindSpec } from "./kinds.js";
  * | verified                    | hash   | verifier / streamer  | objectKey -> object JSON of the last full LIST, swapped in by RENAME |
  * | verified-meta               | hash   | verifier / streamer  | `SnapshotMeta` of `verified` |
  * | verified-staging:<token>    | hash   | verifier / streamer  | a snapshot being written; renamed onto `verified` when complete |
+ * | verified-index              | hash   | verifier / streamer  | objectKey -> `<resourceVersion> <uid>` of each `verified` object (core/snapshot-index.ts), swapped in with it |
+ * | verified-index-staging:<token> | hash | verifier / streamer | the index of a snapshot being written (TTL); renamed onto `verified-index` with it |
  * | state                       | hash   | aggregator           | objectKey -> object JSON: the served state |
  * | tombstones                  | hash   | aggregator           | objectKey -> `Tombstone` JSON |
  * | state-meta                  | hash   | aggregator           | `StateMeta` |
@@ -24,6 +26,8 @@ export interface KindKeys {
   readonly events: string;
   readonly verified: string;
   readonly verifiedMeta: string;
+  /** Compact index of `verified`, so a merge needn't read or parse unchanged objects. */
+  readonly verifiedIndex: string;
   readonly state: string;
   readonly tombstones: string;
   readonly stateMeta: string;
@@ -32,6 +36,8 @@ export interface KindKeys {
   readonly watch: string;
   /** A fresh staging key for a snapshot being written. */
   verifiedStaging(token: string): string;
+  /** The staging key of that snapshot's index (same token). */
+  verifiedIndexStaging(token: string): string;
   /** Staging hashes of a state rebuild (state and tombstones), swapped in by one script. */
   stateStaging(token: string): string;
   tombstonesStaging(token: string): string;
@@ -47,6 +53,7 @@ export function kindKeys(kind: Pick<KindSpec, "id">, prefix = KEY_PREFIX): KindK
     events: `${base}:events`,
     verified: `${base}:verified`,
     verifiedMeta: `${base}:verified-meta`,
+    verifiedIndex: `${base}:verified-index`,
     state: `${base}:state`,
     tombstones: `${base}:tombstones`,
     stateMeta: `${base}:state-meta`,
@@ -54,6 +61,7 @@ export function kindKeys(kind: Pick<KindSpec, "id">, prefix = KEY_PREFIX): KindK
     verifications: `${base}:verifications`,
     watch: `${base}:watch`,
     verifiedStaging: (token: string) => `${base}:verified-staging:${token}`,
+    verifiedIndexStaging: (token: string) => `${base}:verified-index-staging:${token}`,
     stateStaging: (token: string) => `${base}:state-staging:${token}`,
     tombstonesStaging: (token: string) => `${base}:tombstones-staging:${token}`,
     commitStaging: (token: string) => `${base}:commit-staging:${token}`,

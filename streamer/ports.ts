@@ -5,7 +5,7 @@
 import type { ListPagesOptions, ListResult } from "../core/kube-list.js";
 import type { KubeObject } from "../core/object-key.js";
 import type { WatchEventType } from "../core/records.js";
-import type { SwapResult } from "../core/snapshot-writer.js";
+import type { SerializedObject, SwapResult } from "../core/snapshot-writer.js";
 import type { WatchEvent, WatchRequest } from "./watch-stream.js";
 
 /** The API server, for one kind. */
@@ -20,7 +20,7 @@ export interface KubeSource {
 export interface SnapshotStaging {
   readonly objectCount: number;
   add(objects: readonly KubeObject[]): Promise<void>;
-  addSerialized(entries: readonly (readonly [key: string, json: string])[]): Promise<void>;
+  addSerialized(entries: readonly SerializedObject[]): Promise<void>;
   discard(): Promise<void>;
   commit(resourceVersion: string): Promise<SwapResult>;
 }

@@ -10,6 +10,7 @@ import type { KindSpec } from "../core/kinds.js";
 import { isGone, isRetriable, isStreamingListUnsupported } from "../core/kube-errors.js";
 import type { Logger } from "../core/logger.js";
 import { keyOf } from "../core/object-key.js";
+import type { SerializedObject } from "../core/snapshot-writer.js";
 import { EventWriteError } from "./event-writer.js";
 import type { EventSink, HealthSink, KubeSource, SnapshotStaging } from "./ports.js";
 import type { WatchEvent } from "./watch-stream.js";
@@ -144,7 +145,7 @@ export class StreamerLoop {
     const { kube, writer, health } = this.options;
     const base = this.options.watchTimeoutSeconds ?? DEFAULT_WATCH_TIMEOUT_SECONDS;
     let staged = streaming ? this.options.beginSnapshot() : undefined;
-    let pending: [string, string][] = [];
+    let pending: SerializedObject[] = [];
     const pageSize = this.options.pageSize ?? 500;
     try {
       const events = kube.watch({
@@ -172,7 +173,7 @@ export class StreamerLoop {
             this.resourceVersion = event.resourceVersion;
             health.bookmark(event.resourceVersion);
           } else if (event.type === "ADDED") {
-            pending.push([keyOf(event.object), event.json]);
+            pending.push([keyOf(event.object), event.json, event.object]);
             if (pending.length >= pageSize) {
               await staged.addSerialized(pending);
               pending = [];

@@ -3,7 +3,8 @@
  * breaks (BENCHMARKS.md "50k pods": a reset spread every object into one EVAL and hit
  * V8's stack limit). 60,000 small ConfigMaps are staged exactly as the verifier does
  * (core/snapshot-writer.ts, pages of 500); the aggregator must rebuild its state from
- * them, then merge a second snapshot that deletes half, with state-meta consistent and no
+ * them, merge an identical snapshot (timed: only its index should travel), then merge one
+ * that deletes half, with state-meta consistent and no
  * staging keys left behind.
  */
 import { Redis } from "ioredis";
@@ -138,6 +139,32 @@ describe("aggregator with a 60,000-object snapshot", () => {
     expect(await redis.hgetall(keys.state)).toEqual(await redis.hgetall(keys.verified));
     expect(await stagingKeys(redis)).toEqual([]);
 
+    // The verifier's common case: a snapshot identical to the state. Only the index should
+    // travel; no object body is read or parsed.
+    const changesBefore = await redis.xlen(keys.changes);
+    await stageSnapshot(redis, objects, "150000");
+    started = performance.now();
+    const unchangedCursor = (await redis.xrevrange(keys.events, "+", "-", "COUNT", 1))[0]?.[0];
+    await waitUntil(
+      async () => ((await redis.hget(keys.stateMeta, "eventsCursor")) === unchangedCursor ? true : undefined),
+      { what: "unchanged snapshot merged", timeoutMs: CONVERGE_TIMEOUT_MS, intervalMs: 5 },
+    );
+    const unchangedMs = performance.now() - started;
+    expect(await redis.hgetall(keys.stateMeta)).toMatchObject({
+      epoch: meta["epoch"],
+      objectCount: String(OBJECTS),
+      verifiedResourceVersion: "150000",
+    });
+    expect(await redis.xlen(keys.changes)).toBe(changesBefore);
+    const [unchangedVerification] = await redis.xrevrange(keys.verifications, "+", "-", "COUNT", 1);
+    expect(Object.fromEntries(pairs(unchangedVerification?.[1] ?? []))).toMatchObject({
+      rv: "150000",
+      extra: "0",
+      missing: "0",
+      stale: "0",
+    });
+    expect(await stagingKeys(redis)).toEqual([]);
+
     const kept = objects.slice(0, KEPT);
     await stageSnapshot(redis, kept, "200000");
     started = performance.now();
@@ -167,7 +194,8 @@ describe("aggregator with a 60,000-object snapshot", () => {
     console.info(
       `slowest Redis commands: ${(await slowCommands(redis)).join(", ")}; large snapshot: staged ${OBJECTS} in ${Math.round(stageMs)} ms; ` +
         `aggregator rebuilt ${OBJECTS} in ${Math.round(rebuildMs)} ms; ` +
-        `merged a snapshot deleting ${OBJECTS - KEPT} in ${Math.round(mergeMs)} ms`,
+        `merged a snapshot deleting ${OBJECTS - KEPT} in ${Math.round(mergeMs)} ms; ` +
+        `merged an unchanged ${OBJECTS}-object snapshot in ${Math.round(unchangedMs)} ms`,
     );
   });
 });

@@ -86,6 +86,51 @@ describe("Redis stores", () => {
       expect(await redis.hget(keys.verifiedMeta, "count")).toBe("0");
     });
 
+    it("swaps in the index with the snapshot: `<rv> <uid>` per indexable object", async () => {
+      const staged = new StagedSnapshot({ redis, keys, source: "streamer" });
+      await staged.add([pod("a", "5")]);
+      // Serialized without the parsed object, as a caller holding only JSON would.
+      await staged.addSerialized([
+        ["ns/b", JSON.stringify(pod("b", "6", "uid-b"))],
+        ["ns/bad", "not json"],
+      ]);
+      expect(await staged.commit("10")).toEqual({ swapped: true, generation: "1" });
+      expect(await redis.hgetall(keys.verifiedIndex)).toEqual({ "ns/a": "5 a-1", "ns/b": "6 uid-b" });
+      expect(await redis.hlen(keys.verified)).toBe(3);
+      expect(await redis.hget(keys.verifiedMeta, "indexGeneration")).toBe("1");
+      expect(await redis.pttl(keys.verifiedIndex)).toBe(-1);
+      expect(await redis.keys("*staging*")).toEqual([]);
+
+      const empty = new StagedSnapshot({ redis, keys, source: "verifier" });
+      expect(await empty.commit("11")).toMatchObject({ swapped: true, generation: "2" });
+      expect(await redis.exists(keys.verifiedIndex)).toBe(0);
+      expect(await redis.hget(keys.verifiedMeta, "indexGeneration")).toBe("2");
+    });
+
+    it("stages the index with a TTL and discards both staging hashes", async () => {
+      const staged = new StagedSnapshot({ redis, keys, source: "verifier" });
+      await staged.add([pod("a", "5")]);
+      const stagingKeys = await redis.keys("*staging*");
+      expect(stagingKeys.sort()).toEqual(
+        [
+          expect.stringContaining(":verified-index-staging:"),
+          expect.stringContaining(":verified-staging:"),
+        ].sort(),
+      );
+      for (const key of stagingKeys) expect(await redis.pttl(key)).toBeGreaterThan(0);
+      await staged.discard();
+      expect(await redis.keys("*staging*")).toEqual([]);
+    });
+
+    it("fails when the index staging hash vanished", async () => {
+      const staged = new StagedSnapshot({ redis, keys, source: "verifier" });
+      await staged.add([pod("a", "5")]);
+      for (const key of await redis.keys("*verified-index-staging*")) await redis.del(key);
+      await expect(staged.commit("10")).rejects.toThrow(/KRM_STAGING_MISSING/);
+      expect(await redis.exists(keys.verified)).toBe(0);
+      expect(await redis.keys("*staging*")).toEqual([]);
+    });
+
     it("fails when the staging hash vanished (Redis flushed while listing)", async () => {
       const staged = new StagedSnapshot({ redis, keys, source: "verifier" });
       await staged.add([pod("a", "5")]);
@@ -164,6 +209,40 @@ describe("Redis stores", () => {
       });
       expect(result).toBe("conflict");
       expect(await redis.dbsize()).toBe(0);
+    });
+  });
+
+  describe("snapshot index reads", () => {
+    it("snapshotIndex describes the same snapshot as snapshot(), without bodies", async () => {
+      const staged = new StagedSnapshot({ redis, keys, source: "verifier" });
+      await staged.add([pod("a", "5"), pod("b", "6", "uid-b")]);
+      await staged.commit("10");
+      const store = new RedisStateStore({ redis, keys, kind });
+      const full = await store.snapshot();
+      const index = await store.snapshotIndex();
+      expect(index).toMatchObject({ rv: 10n, generation: "1", count: "2" });
+      expect(full).toMatchObject({ rv: 10n, generation: "1", count: "2" });
+      const fromFull = [...(full?.objects ?? [])].map(([key, o]) => [key, { uid: o.uid, rv: o.rv }] as const);
+      expect(index?.objects).toEqual(new Map(fromFull));
+      expect(await store.snapshotObjects("1", ["ns/b", "ns/zz"])).toEqual(
+        new Map([["ns/b", JSON.stringify(pod("b", "6", "uid-b"))]]),
+      );
+      expect(await store.snapshotObjects("2", ["ns/b"])).toBeUndefined();
+    });
+
+    it("ignores an index from another generation or a snapshot written without one", async () => {
+      const staged = new StagedSnapshot({ redis, keys, source: "verifier" });
+      await staged.add([pod("a", "5")]);
+      await staged.commit("10");
+      const store = new RedisStateStore({ redis, keys, kind });
+      // A writer without indexes swapped in a newer snapshot: generation moved, index did not.
+      await redis.hincrby(keys.verifiedMeta, "generation", 1);
+      expect(await store.snapshotIndex()).toBeUndefined();
+      await redis.hdel(keys.verifiedMeta, "indexGeneration");
+      expect(await store.snapshotIndex()).toBeUndefined();
+      expect(await store.snapshot()).toMatchObject({ generation: "2" });
+      await redis.flushall();
+      expect(await store.snapshotIndex()).toBeUndefined();
     });
   });
 });
