@@ -24,6 +24,9 @@ import { mergeSnapshot, planSnapshotMerge, withBodies, type SnapshotMerge } from
 import { observedFromJson } from "./observed-object.js";
 import type { ResolvedOp, SnapshotInfo, StatePosition, StateStore } from "./state-store.js";
 
+/** Rebuild reason on a first start (or after Redis lost `state-meta`). */
+const NO_STORED_STATE = "no stored state";
+
 /** While there is no verified snapshot to rebuild from, look for one this often. */
 export const SNAPSHOT_POLL_MS = 1000;
 
@@ -83,7 +86,7 @@ export class AggregatorLoop {
   private async session(signal: AbortSignal): Promise<void> {
     const { store, events } = this.options;
     const loaded = await store.load();
-    const session = loaded ?? (await this.rebuild(signal, "no stored state"));
+    const session = loaded ?? (await this.rebuild(signal, NO_STORED_STATE));
     if (session === undefined) return;
     this.options.logger.info(
       { epoch: session.position.epoch, cursor: session.position.eventsCursor, objects: session.index.size },
@@ -231,7 +234,9 @@ export class AggregatorLoop {
    * Returns undefined when stopped while waiting for a snapshot.
    */
   private async rebuild(signal: AbortSignal, reason: string): Promise<Session | undefined> {
-    this.options.logger.warn({ reason }, "rebuilding state from the verified snapshot");
+    // A first start has no state to lose; any other rebuild means the state was lost (flush, trim).
+    const level = reason === NO_STORED_STATE ? "info" : "warn";
+    this.options.logger[level]({ reason }, "rebuilding state from the verified snapshot");
     let snapshot = await this.options.store.snapshot();
     while (snapshot === undefined) {
       if (signal.aborted) return undefined;
