@@ -7,6 +7,9 @@ import { defineConfig } from "vitest/config";
  */
 export default defineConfig({
   test: {
+    // The JSON report lets .ci/run print one plain "N passed, N failed" line.
+    reporters: ["default", "json"],
+    outputFile: { json: "test-artifacts/vitest-report.json" },
     projects: [
       {
         test: {
