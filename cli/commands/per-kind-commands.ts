@@ -1,4 +1,6 @@
+import type { KubeConfig } from "@kubernetes/client-node";
 import { startAggregator } from "../../aggregator/index.js";
+import type { KindSpec } from "../../core/kinds.js";
 import type { Logger } from "../../core/logger.js";
 import type { RunningPart } from "../../core/running-part.js";
 import { startStreamer } from "../../streamer/index.js";
@@ -7,27 +9,42 @@ import { commonConfig, kindConfig, pageSize, verifyIntervalMs } from "../config.
 import { requireKubeConfig } from "../load-kubeconfig.js";
 import type { FlagValues } from "../parse-flags.js";
 
+/** What every per-kind part is started with: its kind, Redis and a logger tagged with both. */
+interface PartContext {
+  readonly kind: KindSpec;
+  readonly redisUrl: string;
+  readonly keyPrefix: string;
+  readonly logger: Logger;
+}
+
+function partContext(part: string, values: FlagValues, logger: Logger): PartContext {
+  const common = commonConfig(values);
+  const kind = kindConfig(values);
+  return {
+    kind,
+    redisUrl: common.redisUrl,
+    keyPrefix: common.keyPrefix,
+    logger: logger.child({ part, kind: kind.id }),
+  };
+}
+
+/** The cluster of a part that talks to the API server, logged once at start. */
+function kubeFor(context: PartContext, values: FlagValues, env: NodeJS.ProcessEnv): KubeConfig {
+  const { kubeConfig, server } = requireKubeConfig(commonConfig(values).kubeconfig, env);
+  context.logger.info({ server }, "starting");
+  return kubeConfig;
+}
+
 /** `krm streamer --kind K`. */
 export async function streamerCommand(
   values: FlagValues,
   env: NodeJS.ProcessEnv,
   logger: Logger,
 ): Promise<RunningPart[]> {
-  const common = commonConfig(values);
-  const kind = kindConfig(values);
+  const context = partContext("streamer", values, logger);
   const size = pageSize(values);
-  const { kubeConfig, server } = requireKubeConfig(common.kubeconfig, env);
-  logger.info({ kind: kind.id, server }, "starting streamer");
-  return [
-    await startStreamer({
-      kind,
-      kubeConfig,
-      redisUrl: common.redisUrl,
-      keyPrefix: common.keyPrefix,
-      pageSize: size,
-      logger: logger.child({ part: "streamer", kind: kind.id }),
-    }),
-  ];
+  const kubeConfig = kubeFor(context, values, env);
+  return [await startStreamer({ ...context, kubeConfig, pageSize: size })];
 }
 
 /** `krm verifier --kind K`. */
@@ -36,40 +53,20 @@ export async function verifierCommand(
   env: NodeJS.ProcessEnv,
   logger: Logger,
 ): Promise<RunningPart[]> {
-  const common = commonConfig(values);
-  const kind = kindConfig(values);
+  const context = partContext("verifier", values, logger);
   const interval = verifyIntervalMs(values);
   const size = pageSize(values);
-  const { kubeConfig, server } = requireKubeConfig(common.kubeconfig, env);
-  logger.info({ kind: kind.id, server, verifyIntervalMs: interval }, "starting verifier");
-  return [
-    await startVerifier({
-      kind,
-      kubeConfig,
-      redisUrl: common.redisUrl,
-      keyPrefix: common.keyPrefix,
-      verifyIntervalMs: interval,
-      pageSize: size,
-      logger: logger.child({ part: "verifier", kind: kind.id }),
-    }),
-  ];
+  const kubeConfig = kubeFor(context, values, env);
+  return [await startVerifier({ ...context, kubeConfig, verifyIntervalMs: interval, pageSize: size })];
 }
 
-/** `krm aggregator --kind K`. */
+/** `krm aggregator --kind K`: Redis only, no cluster access. */
 export async function aggregatorCommand(
   values: FlagValues,
   _env: NodeJS.ProcessEnv,
   logger: Logger,
 ): Promise<RunningPart[]> {
-  const common = commonConfig(values);
-  const kind = kindConfig(values);
-  logger.info({ kind: kind.id }, "starting aggregator");
-  return [
-    await startAggregator({
-      kind,
-      redisUrl: common.redisUrl,
-      keyPrefix: common.keyPrefix,
-      logger: logger.child({ part: "aggregator", kind: kind.id }),
-    }),
-  ];
+  const context = partContext("aggregator", values, logger);
+  context.logger.info("starting");
+  return [await startAggregator(context)];
 }
