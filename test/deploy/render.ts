@@ -53,8 +53,9 @@ export async function renderDeployOverlay(options: OverlayOptions): Promise<Rend
     const lines = [
       "apiVersion: kustomize.config.k8s.io/v1beta1",
       "kind: Kustomization",
-      ...(options.namespace !== undefined ? [`namespace: ${options.namespace}`] : []),
-      ...(options.nameSuffix !== undefined ? [`nameSuffix: ${options.nameSuffix}`] : []),
+      // Quoted: a suffix such as "-123" would otherwise be read as a YAML number.
+      ...(options.namespace !== undefined ? [`namespace: ${JSON.stringify(options.namespace)}`] : []),
+      ...(options.nameSuffix !== undefined ? [`nameSuffix: ${JSON.stringify(options.nameSuffix)}`] : []),
       "resources:",
       `  - ${deploy}`,
       ...(options.components !== undefined && options.components.length > 0
