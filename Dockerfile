@@ -24,6 +24,7 @@ COPY metrics ./metrics
 COPY cli ./cli
 COPY test ./test
 COPY bench ./bench
+COPY capacity ./capacity
 RUN npm run build \
  && rm -rf dist/test dist/bench \
  && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
