@@ -10,6 +10,10 @@ export type StatusReason =
   | "Unauthorized"
   | "Forbidden"
   | "NotFound"
+  | "AlreadyExists"
+  | "Conflict"
+  | "Invalid"
+  | "UnsupportedMediaType"
   | "MethodNotAllowed"
   | "NotAcceptable"
   | "Gone"
@@ -78,6 +82,38 @@ export class MethodNotAllowedError extends ApiError {
       "MethodNotAllowed",
       `the server does not allow this method on the requested resource: ${method} (krm is read-only)`,
     );
+  }
+}
+
+/** 409: a name already taken (AlreadyExists) or a request the current state refuses (Conflict). */
+export class ConflictError extends ApiError {
+  override readonly name = "ConflictError";
+  constructor(reason: "AlreadyExists" | "Conflict", message: string, details?: StatusDetails) {
+    super(409, reason, message, details);
+  }
+}
+
+/** 422: a well-formed object whose fields are not valid; `causes` name each field. */
+export class InvalidError extends ApiError {
+  override readonly name = "InvalidError";
+  constructor(message: string, details?: StatusDetails) {
+    super(422, "Invalid", message, details);
+  }
+}
+
+/** 413 for a request body beyond the limit. */
+export class EntityTooLargeError extends ApiError {
+  override readonly name = "EntityTooLargeError";
+  constructor(message: string) {
+    super(413, "RequestEntityTooLarge", message);
+  }
+}
+
+/** 415 for a body that is not JSON. */
+export class UnsupportedMediaTypeError extends ApiError {
+  override readonly name = "UnsupportedMediaTypeError";
+  constructor(message: string) {
+    super(415, "UnsupportedMediaType", message);
   }
 }
 

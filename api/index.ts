@@ -17,10 +17,24 @@ import { ApiMetrics } from "./observability/api-metrics.js";
 import { KindReplica } from "./replica/kind-replica.js";
 import { ReplicaFeed } from "./replica/redis-feed.js";
 import type { ServedKind } from "./served-kind.js";
+import type { DerivedViews } from "./http/derived-views.js";
 import { DEFAULT_BOOKMARK_INTERVAL_MS } from "./watch/watch-stream.js";
 
 export type { AuthOptions } from "./auth/types.js";
 export type { DashboardHandler } from "./http/request-handler.js";
+export type { DerivedViews } from "./http/derived-views.js";
+
+/** What a derived-view group is built from: the served kinds' replicas and the shared Redis. */
+export interface DerivedViewsContext {
+  /** By kind id (`pods`, `nodes`, ...). */
+  readonly kinds: ReadonlyMap<string, ServedKind>;
+  readonly redisUrl: string;
+  readonly keyPrefix?: string;
+  readonly logger: Logger;
+}
+
+export type RunningDerivedViews = DerivedViews & { stop(): Promise<void> };
+export type DerivedViewsFactory = (context: DerivedViewsContext) => RunningDerivedViews;
 export * from "./freshness.js";
 
 export const DEFAULT_HOST = "127.0.0.1";
@@ -53,6 +67,8 @@ export interface ApiServerOptions {
   readonly ringCapacity?: number;
   /** Bytes of replaced object versions each kind's change ring may keep; see DEFAULT_RING_MAX_BYTES. */
   readonly ringMaxBytes?: number;
+  /** Derived-view groups (design.md §7) served beside the cached kinds. */
+  readonly derivedViews?: readonly DerivedViewsFactory[];
   /** Feed tuning, mostly for tests: XREAD block time and state-meta refresh spacing. */
   readonly feed?: { readonly blockMs?: number; readonly checkIntervalMs?: number };
 }
@@ -114,9 +130,18 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
         })
       : undefined;
   const dashboard = options.dashboard === false ? undefined : (options.dashboard ?? mounted?.handler);
+  const derived = (options.derivedViews ?? []).map((factory) =>
+    factory({
+      kinds: new Map(kinds.map((k) => [k.spec.id, k])),
+      redisUrl: options.redisUrl,
+      logger,
+      ...(options.keyPrefix !== undefined ? { keyPrefix: options.keyPrefix } : {}),
+    }),
+  );
   const handler = createRequestHandler({
     kinds,
-    discovery: buildDiscovery(options.kinds),
+    discovery: buildDiscovery(options.kinds, derived),
+    derived,
     guard,
     metrics: new ApiMetrics(),
     logger,
@@ -143,6 +168,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     await listen(server, host, port);
   } catch (error) {
     await Promise.all(feeds.map((f) => f.stop()));
+    await Promise.all(derived.map((d) => d.stop()));
     await mounted?.close();
     throw error;
   }
@@ -159,6 +185,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
         server.closeAllConnections();
         await closed;
         await Promise.all(feeds.map((f) => f.stop()));
+        await Promise.all(derived.map((d) => d.stop()));
         await mounted?.close();
       })()),
   };

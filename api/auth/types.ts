@@ -8,7 +8,7 @@ export interface UserInfo {
 
 /** The resource attributes a SubjectAccessReview checks, exactly as the API server would. */
 export interface ResourceAttributes {
-  readonly verb: "get" | "list" | "watch";
+  readonly verb: "get" | "list" | "watch" | "create" | "update" | "delete";
   readonly group: string;
   readonly version: string;
   readonly resource: string;

@@ -5,6 +5,14 @@
  * discovery first and fall back to these when the answer is not an APIGroupDiscoveryList.
  */
 import type { KindSpec } from "../../core/kinds.js";
+import type { DerivedResource } from "../http/derived-views.js";
+
+/** A derived-view group (api/http/derived-views.ts) as discovery lists it. */
+export interface DerivedGroup {
+  readonly group: string;
+  readonly version: string;
+  readonly resources: readonly DerivedResource[];
+}
 
 export interface Discovery {
   readonly api: string;
@@ -19,7 +27,7 @@ export interface Discovery {
 /** What /version reports: the Kubernetes release krm is built and tested against. */
 export const SERVED_KUBERNETES_VERSION = { major: "1", minor: "36", gitVersion: "v1.36.0+krm" };
 
-export function buildDiscovery(kinds: readonly KindSpec[]): Discovery {
+export function buildDiscovery(kinds: readonly KindSpec[], derived: readonly DerivedGroup[] = []): Discovery {
   const byGroupVersion = new Map<string, KindSpec[]>();
   for (const kind of kinds) {
     const gv = kind.group === "" ? kind.version : `${kind.group}/${kind.version}`;
@@ -28,15 +36,20 @@ export function buildDiscovery(kinds: readonly KindSpec[]): Discovery {
     byGroupVersion.set(gv, list);
   }
   const coreVersions = [...new Set(kinds.filter((k) => k.group === "").map((k) => k.version))];
-  const groupNames = [...new Set(kinds.filter((k) => k.group !== "").map((k) => k.group))];
+  const groupNames = [
+    ...new Set([...kinds.filter((k) => k.group !== "").map((k) => k.group), ...derived.map((d) => d.group)]),
+  ];
   const groupDocs = new Map<string, string>();
   const groupObjects = groupNames.map((name) => {
-    const versions = [...new Set(kinds.filter((k) => k.group === name).map((k) => k.version))].map(
-      (version) => ({
-        groupVersion: `${name}/${version}`,
-        version,
-      }),
-    );
+    const versions = [
+      ...new Set([
+        ...kinds.filter((k) => k.group === name).map((k) => k.version),
+        ...derived.filter((d) => d.group === name).map((d) => d.version),
+      ]),
+    ].map((version) => ({
+      groupVersion: `${name}/${version}`,
+      version,
+    }));
     const group = { name, versions, preferredVersion: versions[0] };
     groupDocs.set(name, JSON.stringify({ kind: "APIGroup", apiVersion: "v1", ...group }));
     return group;
@@ -57,6 +70,17 @@ export function buildDiscovery(kinds: readonly KindSpec[]): Discovery {
           verbs: ["get", "list", "watch"],
           ...(k.shortNames.length > 0 ? { shortNames: [...k.shortNames] } : {}),
         })),
+      }),
+    );
+  }
+  for (const d of derived) {
+    resources.set(
+      `${d.group}/${d.version}`,
+      JSON.stringify({
+        kind: "APIResourceList",
+        apiVersion: "v1",
+        groupVersion: `${d.group}/${d.version}`,
+        resources: d.resources,
       }),
     );
   }

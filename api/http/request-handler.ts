@@ -18,6 +18,7 @@ import { tableBody, tableRequestOf } from "../table/table-response.js";
 import type { ApiMetrics } from "../observability/api-metrics.js";
 import { isServable, objectNotFound, requireServable, type ServedKind } from "../served-kind.js";
 import { serveWatch } from "../watch/watch-stream.js";
+import type { DerivedViews } from "./derived-views.js";
 import { sendError, sendJson, sendText } from "./respond.js";
 import { routeOf, type Route } from "./route.js";
 
@@ -35,6 +36,8 @@ export interface RequestHandlerContext {
   readonly logger: Logger;
   readonly bookmarkIntervalMs: number;
   readonly dashboard?: DashboardHandler;
+  /** Derived-view groups served by their own handlers (see derived-views.ts). */
+  readonly derived?: readonly DerivedViews[];
   readonly now: () => number;
 }
 
@@ -44,6 +47,9 @@ export function createRequestHandler(
   const byPath = new Map(
     context.kinds.map((k) => [`${k.spec.group}/${k.spec.version}/${k.spec.resource}`, k]),
   );
+  const derivedByGroupVersion = new Map((context.derived ?? []).map((d) => [`${d.group}/${d.version}`, d]));
+  const derivedOf = (route: Route): DerivedViews | undefined =>
+    route.type === "resource" ? derivedByGroupVersion.get(`${route.group}/${route.version}`) : undefined;
   const notFound = (): NotFoundError => new NotFoundError("the server could not find the requested resource");
 
   const handle = async (
@@ -115,6 +121,28 @@ export function createRequestHandler(
       }
       case "resource":
         break;
+    }
+    const derived = derivedOf(route);
+    if (derived !== undefined) {
+      return derived.handle({
+        method: request.method ?? "GET",
+        route,
+        query,
+        request,
+        response,
+        authorize: async (verb, name) => {
+          const user = await context.guard.authenticate(request.headers.authorization);
+          await context.guard.authorize(user, {
+            verb,
+            group: route.group,
+            version: route.version,
+            resource: route.resource,
+            namespace: route.namespace ?? "",
+            ...(name !== undefined ? { name } : {}),
+          });
+          return user;
+        },
+      });
     }
     const kind = byPath.get(`${route.group}/${route.version}/${route.resource}`);
     if (kind === undefined || route.subresource !== undefined) throw notFound();
@@ -221,7 +249,12 @@ export function createRequestHandler(
     const path = questionMark < 0 ? url : url.slice(0, questionMark);
     const query = new URLSearchParams(questionMark < 0 ? "" : url.slice(questionMark + 1));
     const route = routeOf(path);
-    if (request.method !== "GET" && request.method !== "HEAD" && route.type !== "dashboard") {
+    if (
+      request.method !== "GET" &&
+      request.method !== "HEAD" &&
+      route.type !== "dashboard" &&
+      derivedOf(route) === undefined
+    ) {
       response.setHeader("Allow", "GET, HEAD");
       fail(route.type === "unknown" ? notFound() : new MethodNotAllowedError(request.method ?? ""), "other");
       return;
