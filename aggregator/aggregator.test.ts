@@ -3,7 +3,7 @@ import { Backoff } from "../core/backoff.js";
 import { findBuiltinKind } from "../core/kinds.js";
 import { silentLogger } from "../core/logger.js";
 import { AggregatorLoop } from "./aggregator.js";
-import type { RawStreamEntry } from "./event-entries.js";
+import type { RawStreamEntry } from "../core/stream-entry.js";
 import type { EventBatch } from "./event-source.js";
 import type { ObservedObject } from "./merge-types.js";
 import { MemoryStateStore } from "./memory-state-store.js";

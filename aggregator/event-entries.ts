@@ -1,23 +1,21 @@
 /** Parses entries of the `events` stream (fields per `EventEntry` in core/records.ts). */
 import type { WatchEventType } from "../core/records.js";
 import { isComparableResourceVersion } from "../core/resource-version.js";
+import { decodeFields, type RawStreamEntry } from "../core/stream-entry.js";
+import type { StreamId } from "../core/stream-id.js";
 
 export type ParsedEventEntry =
   | {
-      readonly id: string;
+      readonly id: StreamId;
       readonly type: WatchEventType;
       readonly observedAt: number;
       readonly object: string;
     }
-  | { readonly id: string; readonly type: "SNAPSHOT"; readonly rv: bigint; readonly generation: string }
-  | { readonly id: string; readonly type: "INVALID"; readonly reason: string };
-
-/** A raw stream entry as ioredis returns it: `[id, [field, value, field, value, …]]`. */
-export type RawStreamEntry = [id: string, fields: string[]];
+  | { readonly id: StreamId; readonly type: "SNAPSHOT"; readonly rv: bigint; readonly generation: string }
+  | { readonly id: StreamId; readonly type: "INVALID"; readonly reason: string };
 
 export function parseEventEntry([id, fields]: RawStreamEntry): ParsedEventEntry {
-  const record = new Map<string, string>();
-  for (let i = 0; i + 1 < fields.length; i += 2) record.set(fields[i] ?? "", fields[i + 1] ?? "");
+  const record = decodeFields(fields);
   const type = record.get("type");
   switch (type) {
     case "ADDED":

@@ -13,6 +13,7 @@ import { randomBytes } from "node:crypto";
 import type { KindSpec } from "../core/kinds.js";
 import type { RedisConnection } from "../core/redis-connection.js";
 import type { KindKeys } from "../core/redis-keys.js";
+import { asHash, pipelineValues } from "../core/pipeline-results.js";
 import { hsetPages, rpushPages } from "../core/redis-pages.js";
 import { RedisScript } from "../core/redis-script.js";
 import { parseIndexValue } from "../core/snapshot-index.js";
@@ -187,10 +188,7 @@ export class RedisStateStore implements StateStore {
       .hgetall(keys.state)
       .hgetall(keys.tombstones)
       .exec();
-    const [meta, state, tombstones] = (results ?? []).map(([error, value]) => {
-      if (error !== null) throw error;
-      return value as Record<string, string>;
-    });
+    const [meta, state, tombstones] = pipelineValues(results, 3).map(asHash);
     if (meta?.["epoch"] === undefined || meta["eventsCursor"] === undefined) return undefined;
     const index = new MemoryIndex();
     for (const [key, json] of Object.entries(state ?? {})) {
@@ -294,7 +292,7 @@ export class RedisStateStore implements StateStore {
   async snapshot(): Promise<StoredSnapshot | undefined> {
     const { redis, keys } = this.options;
     const results = await redis.multi().hgetall(keys.verifiedMeta).hgetall(keys.verified).exec();
-    const [meta, verified] = hashes(results);
+    const [meta, verified] = pipelineValues(results, 2).map(asHash);
     const objects = new Map<string, ObservedObject>();
     for (const [key, json] of Object.entries(verified ?? {})) {
       const observed = this.parse(key, json);
@@ -307,7 +305,7 @@ export class RedisStateStore implements StateStore {
   async snapshotIndex(): Promise<StoredSnapshotIndex | undefined> {
     const { redis, keys } = this.options;
     const results = await redis.multi().hgetall(keys.verifiedMeta).hgetall(keys.verifiedIndex).exec();
-    const [meta, index] = hashes(results);
+    const [meta, index] = pipelineValues(results, 2).map(asHash);
     // An index from another generation (or none: written before indexes existed) is not this
     // snapshot's; the caller reads the snapshot in full instead.
     if (meta?.["indexGeneration"] === undefined || meta["indexGeneration"] !== meta["generation"])
@@ -338,10 +336,7 @@ export class RedisStateStore implements StateStore {
         .hget(this.options.keys.verifiedMeta, "generation")
         .hmget(this.options.keys.verified, ...page)
         .exec();
-      const [current, found] = (results ?? []).map(([error, value]) => {
-        if (error !== null) throw error;
-        return value;
-      });
+      const [current, found] = pipelineValues(results, 2);
       if (current !== generation || !Array.isArray(found)) return undefined;
       page.forEach((key, i) => {
         const json: unknown = found[i];
@@ -372,13 +367,6 @@ export class RedisStateStore implements StateStore {
       return undefined;
     }
   }
-}
-
-function hashes(results: [Error | null, unknown][] | null): (Record<string, string> | undefined)[] {
-  return (results ?? []).map(([error, value]) => {
-    if (error !== null) throw error;
-    return value as Record<string, string>;
-  });
 }
 
 /** What `verified-meta` says, or undefined when there is no snapshot. */

@@ -1,5 +1,6 @@
 import { Redis } from "ioredis";
 import { kindKeys } from "../core/redis-keys.js";
+import { decodeFields } from "../core/stream-entry.js";
 
 /** Fields of INFO memory the report uses. */
 export interface RedisMemory {
@@ -51,10 +52,6 @@ export async function verificationStats(redis: Redis, kindId: string): Promise<V
   const keys = kindKeys({ id: kindId });
   const lastSnapshot = await redis.hgetall(keys.verifiedMeta);
   const entries = await redis.xrange(keys.verifications, "-", "+");
-  const verifications = entries.map(([, flat]) => {
-    const record: Record<string, string> = {};
-    for (let i = 0; i + 1 < flat.length; i += 2) record[flat[i] ?? ""] = flat[i + 1] ?? "";
-    return record;
-  });
+  const verifications = entries.map(([, flat]) => Object.fromEntries(decodeFields(flat)));
   return { lastSnapshot, verifications };
 }

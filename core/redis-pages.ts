@@ -4,6 +4,7 @@
  * per-command latency grows with the data (one 240 MB command blocks Redis for seconds).
  * Not atomic: use it only for staging keys nobody reads until a script swaps them in.
  */
+import { pipelineValues } from "./pipeline-results.js";
 import type { RedisConnection } from "./redis-connection.js";
 
 /** Default entries (field/value pairs, or list elements) per command. */
@@ -49,8 +50,8 @@ async function writePages(
   let pages = 0;
   const send = async (): Promise<void> => {
     if (pages === 0) return;
-    const results = await pipeline.exec();
-    for (const [error] of results ?? []) if (error !== null) throw error;
+    const sent = pipeline.length;
+    pipelineValues(await pipeline.exec(), sent);
     pipeline = options.redis.pipeline();
     pages = 0;
   };

@@ -11,21 +11,20 @@ import type { KindSpec } from "../core/kinds.js";
 import type { RedisConnection } from "../core/redis-connection.js";
 import { KEY_PREFIX } from "../core/redis-keys.js";
 import { RedisScript } from "../core/redis-script.js";
+import { STREAM_START, type StreamId } from "../core/stream-id.js";
 import type { PointOrigin } from "./point-buffer.js";
 
 export const EVENTS_CURSOR_FIELD = "events";
 export const VERIFICATIONS_CURSOR_FIELD = "verifications";
 
-/** Start of a stream never read before: everything still in it (capped) is exported. */
-export const STREAM_START = "0-0";
-
 export function metricsCursorKey(kind: Pick<KindSpec, "id">, prefix = KEY_PREFIX): string {
   return `${prefix}:{${kind.id}}:metrics-cursor`;
 }
 
+/** Where reading resumes; a stream never read before starts at `STREAM_START` (all it still holds). */
 export interface StreamCursors {
-  readonly events: string;
-  readonly verifications: string;
+  readonly events: StreamId;
+  readonly verifications: StreamId;
 }
 
 export async function loadCursors(redis: RedisConnection, cursorKey: string): Promise<StreamCursors> {

@@ -1,21 +1,14 @@
 /**
  * Turns entries of a kind's `events` and `verifications` streams (core/records.ts) into
  * InfluxDB points. Pure functions: the stream id fixes the point's timestamp (see
- * stream-id.ts) so re-reading an entry rewrites the same point.
+ * point-timestamp.ts) so re-reading an entry rewrites the same point.
  */
 import { Point } from "@influxdata/influxdb-client";
+import { decodeFields, type FlatFields } from "../core/stream-entry.js";
+import type { StreamId } from "../core/stream-id.js";
 import { streamDelay } from "./kube-timestamp.js";
 import { STREAM_EVENT, TAG_KIND, TAG_NAMESPACE, TAG_TYPE, VERIFICATION } from "./schema.js";
-import { streamIdToNanos } from "./stream-id.js";
-
-/** Fields of a stream entry as Redis returns them: a flat `[field, value, …]` list. */
-export type RawFields = readonly string[];
-
-export function fieldsOf(raw: RawFields): Map<string, string> {
-  const fields = new Map<string, string>();
-  for (let i = 0; i + 1 < raw.length; i += 2) fields.set(raw[i] ?? "", raw[i + 1] ?? "");
-  return fields;
-}
+import { streamIdToNanos } from "./point-timestamp.js";
 
 const WATCH_EVENT_TYPES = new Set(["ADDED", "MODIFIED", "DELETED"]);
 
@@ -29,8 +22,8 @@ interface ObjectMetadata {
  * The point of one `events` entry, or undefined for entries that are not watch events
  * (SNAPSHOT markers) or that cannot be read (logged by the caller as skipped).
  */
-export function eventPoint(kindId: string, streamId: string, raw: RawFields): Point | undefined {
-  const fields = fieldsOf(raw);
+export function eventPoint(kindId: string, streamId: StreamId, raw: FlatFields): Point | undefined {
+  const fields = decodeFields(raw);
   const type = fields.get("type");
   if (type === undefined || !WATCH_EVENT_TYPES.has(type)) return undefined;
   const observed = Number(fields.get("observed"));
@@ -74,8 +67,8 @@ const VERIFICATION_INT_FIELDS: readonly (readonly [entryField: string, pointFiel
 ];
 
 /** The point of one `verifications` entry (drift a merged snapshot revealed). */
-export function verificationPoint(kindId: string, streamId: string, raw: RawFields): Point | undefined {
-  const fields = fieldsOf(raw);
+export function verificationPoint(kindId: string, streamId: StreamId, raw: FlatFields): Point | undefined {
+  const fields = decodeFields(raw);
   const point = new Point(VERIFICATION).tag(TAG_KIND, kindId).timestamp(streamIdToNanos(streamId));
   let drift = 0;
   for (const [entryField, pointField] of VERIFICATION_INT_FIELDS) {

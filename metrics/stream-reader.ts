@@ -15,7 +15,9 @@ import type { RedisConnection } from "../core/redis-connection.js";
 import type { KindKeys } from "../core/redis-keys.js";
 import { EVENTS_CURSOR_FIELD, loadCursors, VERIFICATIONS_CURSOR_FIELD } from "./metrics-cursor.js";
 import type { PointBuffer } from "./point-buffer.js";
-import { eventPoint, verificationPoint, type RawFields } from "./stream-entry-points.js";
+import { eventPoint, verificationPoint } from "./stream-entry-points.js";
+import type { FlatFields, XReadReply } from "../core/stream-entry.js";
+import type { StreamId } from "../core/stream-id.js";
 
 /** Entries per XREAD: large enough to catch up fast after a pause, small enough to keep replies modest. */
 export const READ_COUNT = 1000;
@@ -33,8 +35,6 @@ export interface StreamReaderOptions {
   readonly buffer: PointBuffer;
   readonly logger: Logger;
 }
-
-type XReadReply = [stream: string, entries: [id: string, fields: string[]][]][] | null;
 
 export class StreamReader {
   entriesRead = 0;
@@ -95,7 +95,7 @@ export class StreamReader {
     }
   }
 
-  private push(isEvents: boolean, id: string, fields: RawFields): void {
+  private push(isEvents: boolean, id: StreamId, fields: FlatFields): void {
     const { kind, cursorKey, buffer } = this.options;
     let point: Point | undefined;
     try {

@@ -11,8 +11,8 @@ import type { KindSpec } from "../../core/kinds.js";
 import type { RedisConnection } from "../../core/redis-connection.js";
 import { kindKeys, type KindKeys } from "../../core/redis-keys.js";
 import { streamDelay } from "../../metrics/kube-timestamp.js";
-import { fieldsOf } from "../../metrics/stream-entry-points.js";
-import { streamIdMs } from "../../metrics/stream-id.js";
+import { decodeFields, type FlatFields, type RawStreamEntry } from "../../core/stream-entry.js";
+import { STREAM_START, streamIdMs, type StreamId } from "../../core/stream-id.js";
 
 /** Newest events read on the first refresh. */
 export const SEED_ENTRIES = 2000;
@@ -65,10 +65,8 @@ export interface DashboardData {
   readonly kinds: readonly KindDashboardData[];
 }
 
-type Entries = [id: string, fields: string[]][];
-
 class KindCollector {
-  private lastId: string | undefined;
+  private lastId: StreamId | undefined;
   private readonly delays = { ADDED: [] as DelaySample[], DELETED: [] as DelaySample[] };
   private readonly counts = new Map<number, number>();
 
@@ -78,13 +76,13 @@ class KindCollector {
   ) {}
 
   async refresh(redis: RedisConnection, now: number): Promise<KindDashboardData> {
-    const entries: Entries =
+    const entries: RawStreamEntry[] =
       this.lastId === undefined
         ? (await redis.xrevrange(this.keys.events, "+", "-", "COUNT", SEED_ENTRIES)).reverse()
         : await redis.xrange(this.keys.events, `(${this.lastId}`, "+", "COUNT", MAX_ENTRIES_PER_REFRESH);
     for (const [id, fields] of entries) this.add(id, fields);
     if (entries.length > 0) this.lastId = entries[entries.length - 1]?.[0];
-    else this.lastId ??= "0-0";
+    else this.lastId ??= STREAM_START;
     const [watch, meta, verifications] = await Promise.all([
       redis.hgetall(this.keys.watch),
       redis.hgetall(this.keys.stateMeta),
@@ -105,8 +103,8 @@ class KindCollector {
     };
   }
 
-  private add(id: string, raw: string[]): void {
-    const fields = fieldsOf(raw);
+  private add(id: StreamId, raw: FlatFields): void {
+    const fields = decodeFields(raw);
     const type = fields.get("type");
     if (type !== "ADDED" && type !== "MODIFIED" && type !== "DELETED") return;
     const second = Math.floor(streamIdMs(id) / 1000) * 1000;
@@ -165,8 +163,8 @@ export class DashboardDataSource {
   }
 }
 
-function verificationSample(id: string, raw: string[]): VerificationSample {
-  const fields = fieldsOf(raw);
+function verificationSample(id: StreamId, raw: FlatFields): VerificationSample {
+  const fields = decodeFields(raw);
   const number = (name: string): number => Number(fields.get(name) ?? 0) || 0;
   return {
     t: number("finishedAt") || streamIdMs(id),

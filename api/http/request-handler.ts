@@ -12,7 +12,7 @@ import type { Discovery } from "../discovery/discovery.js";
 import { ApiError, MethodNotAllowedError, NotFoundError, UriTooLongError, statusOf } from "../errors.js";
 import { freshnessHeaders, freshnessOf } from "../freshness.js";
 import { parseListQuery, type ListQuery } from "../list/list-query.js";
-import { compareStreamIds, isStreamId } from "../replica/stream-id.js";
+import { compareStreamIds, isStreamId } from "../../core/stream-id.js";
 import { listBody, selectPage } from "../list/list-response.js";
 import { tableBody, tableRequestOf } from "../table/table-response.js";
 import type { ApiMetrics } from "../observability/api-metrics.js";

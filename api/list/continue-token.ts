@@ -6,7 +6,7 @@
  * 410 Expired (decided by the list handler).
  */
 import { BadRequestError } from "../errors.js";
-import { isStreamId, type StreamId } from "../replica/stream-id.js";
+import { isStreamId, type StreamId } from "../../core/stream-id.js";
 
 export interface ContinuePosition {
   /** Kind id, so a token cannot be replayed against another kind. */

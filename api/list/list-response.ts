@@ -10,7 +10,7 @@ import { apiVersionOf } from "../../core/kinds.js";
 import type { KubeObject } from "../../core/object-key.js";
 import { ApiError, ExpiredError, ServiceUnavailableError } from "../errors.js";
 import type { CachedObject } from "../replica/cached-object.js";
-import { compareStreamIds } from "../replica/stream-id.js";
+import { compareStreamIds } from "../../core/stream-id.js";
 import type { ServedKind } from "../served-kind.js";
 import type { ChunkedBody } from "../http/respond.js";
 import { encodeContinue } from "./continue-token.js";

@@ -12,7 +12,7 @@ import { BadObjectError, cacheObject, type CachedObject } from "./cached-object.
 import { ChangeRing } from "./change-ring.js";
 import { LabelIndex } from "./label-index.js";
 import { SortedKeys } from "./sorted-keys.js";
-import { compareStreamIds, type StreamId } from "./stream-id.js";
+import { compareStreamIds, STREAM_START, type StreamId } from "../../core/stream-id.js";
 
 /** Changes kept for watch resumes and continue pages; older positions answer 410. */
 export const DEFAULT_RING_CAPACITY = 20_000;
@@ -100,10 +100,13 @@ export class KindReplica {
   /** Called after every applied change or load; see `waitUntil`. */
   private readonly progressListeners = new Set<() => void>();
   private currentMeta: ReplicaMeta | undefined;
-  private currentPosition: StreamId = "0-0";
+  private currentPosition: StreamId = STREAM_START;
   private rv = 0n;
   /** Position and resourceVersion before the oldest change the ring still holds. */
-  private floor: { position: StreamId; resourceVersion: bigint } = { position: "0-0", resourceVersion: 0n };
+  private floor: { position: StreamId; resourceVersion: bigint } = {
+    position: STREAM_START,
+    resourceVersion: 0n,
+  };
   private loadedAt: number | undefined;
   /** Bumped by every load, and per namespace / overall by every change: keys for response caches. */
   private generation = 0;

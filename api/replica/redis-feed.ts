@@ -12,7 +12,9 @@ import { Backoff, sleep, type Sleep } from "../../core/backoff.js";
 import { createRedis, type RedisConnection } from "../../core/redis-connection.js";
 import { kindKeys, type KindKeys } from "../../core/redis-keys.js";
 import type { FeedChange, KindReplica } from "./kind-replica.js";
-import { compareStreamIds, isStreamId, STREAM_START, type StreamId } from "./stream-id.js";
+import { asHash, pipelineReplies, replyValue } from "../../core/pipeline-results.js";
+import { decodeFields, entriesOf, type FlatFields, type RawStreamEntry } from "../../core/stream-entry.js";
+import { compareStreamIds, isStreamId, STREAM_START, type StreamId } from "../../core/stream-id.js";
 
 /** XREAD BLOCK timeout: also how often an idle feed refreshes `state-meta` (freshness fields). */
 export const DEFAULT_BLOCK_MS = 1_000;
@@ -147,12 +149,12 @@ export class ReplicaFeed {
       .xrevrange(this.keys.changes, "+", "-", "COUNT", 1)
       .xinfo("STREAM", this.keys.changes)
       .exec();
-    const [state, meta, last] = (results ?? []).slice(0, 3).map(([error, value]) => {
-      if (error !== null) throw error;
-      return value;
-    }) as [Record<string, Buffer>, Record<string, string>, [string, string[]][]];
+    const [stateReply, metaReply, lastReply, infoReply] = pipelineReplies(results, 4);
+    const state = replyValue(stateReply) as Record<string, Buffer>;
+    const meta = asHash(replyValue(metaReply));
+    const last = replyValue(lastReply) as RawStreamEntry[];
     // XINFO fails when the stream does not exist yet; then every later entry is new.
-    const info = results?.[3]?.[0] === null ? fieldsOf(results[3][1]) : new Map<string, string>();
+    const info = infoReply?.ok === true ? decodeFields(infoReply.value) : new Map<string, string>();
     if (meta["epoch"] === undefined) {
       this.sourceLostSince ??= this.options.replica.loaded ? this.now() : undefined;
       return false;
@@ -182,8 +184,7 @@ export class ReplicaFeed {
       this.keys.changes,
       this.options.replica.position,
     );
-    const entries = reply?.[0]?.[1] ?? [];
-    return entries.map(([id, fields]) => toChange(id, fields));
+    return entriesOf(reply).map(([id, fields]) => toChange(id, fields));
   }
 
   private checkDue(): boolean {
@@ -199,10 +200,8 @@ export class ReplicaFeed {
       .hgetall(this.keys.stateMeta)
       .xinfo("STREAM", this.keys.changes)
       .exec();
-    const [metaResult, infoResult] = results ?? [];
-    if (metaResult === undefined || metaResult[0] !== null)
-      throw metaResult?.[0] ?? new Error("MULTI returned nothing");
-    const meta = metaResult[1] as Record<string, string>;
+    const [metaReply, infoReply] = pipelineReplies(results, 2);
+    const meta = asHash(replyValue(metaReply));
     if (meta["epoch"] === undefined) {
       // Redis lost the kind (flushed): keep serving the last state, stale, until the aggregator rebuilds it.
       this.sourceLostSince ??= this.now();
@@ -213,12 +212,12 @@ export class ReplicaFeed {
       this.needLoad = true;
       return;
     }
-    if (infoResult === undefined || infoResult[0] !== null) {
+    if (infoReply?.ok !== true) {
       // No stream: fine before any change was read; otherwise it vanished under us.
       if (position !== STREAM_START) this.needLoad = true;
       return;
     }
-    if (feedHasGap(fieldsOf(infoResult[1]), position)) {
+    if (feedHasGap(decodeFields(infoReply.value), position)) {
       this.options.logger.warn(
         { kind: this.options.kind.id, position },
         "change feed trimmed or recreated past the replica; reloading",
@@ -254,9 +253,8 @@ export function feedHasGap(info: ReadonlyMap<string, string>, position: StreamId
   );
 }
 
-function toChange(id: StreamId, flat: string[]): FeedChange {
-  const fields = new Map<string, string>();
-  for (let i = 0; i + 1 < flat.length; i += 2) fields.set(flat[i] ?? "", flat[i + 1] ?? "");
+function toChange(id: StreamId, flat: FlatFields): FeedChange {
+  const fields = decodeFields(flat);
   const type = fields.get("type");
   const epoch = fields.get("epoch") ?? "";
   if (type === "ADDED" || type === "MODIFIED" || type === "DELETED") {
@@ -271,19 +269,6 @@ function toChange(id: StreamId, flat: string[]): FeedChange {
   }
   // RESET, or anything unknown: reloading is always safe.
   return { id, type: "RESET", epoch };
-}
-
-function fieldsOf(value: unknown): Map<string, string> {
-  const fields = new Map<string, string>();
-  if (!Array.isArray(value)) return fields;
-  for (let i = 0; i + 1 < value.length; i += 2) {
-    const name: unknown = value[i];
-    const field: unknown = value[i + 1];
-    // Integer fields (length, entries-added) come back as numbers.
-    if (typeof name === "string" && (typeof field === "string" || typeof field === "number"))
-      fields.set(name, String(field));
-  }
-  return fields;
 }
 
 function minDefined(a: number | undefined, b: number | undefined): number | undefined {

@@ -19,6 +19,7 @@ import { keyOf } from "../../core/object-key.js";
 import { kindKeys } from "../../core/redis-keys.js";
 import type { RunningPart } from "../../core/running-part.js";
 import { StagedSnapshot } from "../../core/snapshot-writer.js";
+import { decodeFields } from "../../core/stream-entry.js";
 import { startRedis, type RedisServer } from "../support/redis-server.js";
 import { waitUntil } from "../support/wait-until.js";
 
@@ -157,7 +158,7 @@ describe("aggregator with a 60,000-object snapshot", () => {
     });
     expect(await redis.xlen(keys.changes)).toBe(changesBefore);
     const [unchangedVerification] = await redis.xrevrange(keys.verifications, "+", "-", "COUNT", 1);
-    expect(Object.fromEntries(pairs(unchangedVerification?.[1] ?? []))).toMatchObject({
+    expect(Object.fromEntries(decodeFields(unchangedVerification?.[1] ?? []))).toMatchObject({
       rv: "150000",
       extra: "0",
       missing: "0",
@@ -187,7 +188,7 @@ describe("aggregator with a 60,000-object snapshot", () => {
     expect(deleted).toHaveLength(OBJECTS - KEPT);
     expect(deleted.every(([, f]) => f[f.length - 1] === meta["epoch"])).toBe(true);
     const [lastVerification] = await redis.xrevrange(keys.verifications, "+", "-", "COUNT", 1);
-    const verification = Object.fromEntries(pairs(lastVerification?.[1] ?? []));
+    const verification = Object.fromEntries(decodeFields(lastVerification?.[1] ?? []));
     expect(verification).toMatchObject({ rv: "200000", extra: String(OBJECTS - KEPT), missing: "0" });
     expect(await stagingKeys(redis)).toEqual([]);
 
@@ -208,10 +209,4 @@ async function slowCommands(redis: Redis): Promise<string[]> {
     .sort((x, y) => y[2] - x[2])
     .slice(0, 5)
     .map((entry) => `${entry[3].slice(0, 2).join(" ")} ${Math.round(entry[2] / 1000)} ms`);
-}
-
-function pairs(fields: readonly string[]): [string, string][] {
-  const result: [string, string][] = [];
-  for (let i = 0; i + 1 < fields.length; i += 2) result.push([fields[i] ?? "", fields[i + 1] ?? ""]);
-  return result;
 }

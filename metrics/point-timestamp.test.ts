@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compareStreamIds, parseStreamId, StreamIdError, streamIdToNanos } from "./stream-id.js";
+import { streamIdToNanos } from "./point-timestamp.js";
 
 describe("stream ids as timestamps", () => {
   it("maps <ms>-<seq> to ms * 1e6 + seq nanoseconds", () => {
@@ -14,15 +14,5 @@ describe("stream ids as timestamps", () => {
 
   it("clamps absurd sequences instead of colliding with the next millisecond", () => {
     expect(streamIdToNanos("1-5000000")).toBe("1999999");
-  });
-
-  it("orders ids numerically", () => {
-    expect(compareStreamIds("9-0", "10-0")).toBe(-1);
-    expect(compareStreamIds("10-2", "10-10")).toBe(-1);
-    expect(compareStreamIds("10-2", "10-2")).toBe(0);
-  });
-
-  it("rejects text that is not a stream id", () => {
-    expect(() => parseStreamId("$")).toThrow(StreamIdError);
   });
 });
