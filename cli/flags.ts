@@ -2,7 +2,7 @@
  * Every command-line flag, its environment twin, default and the subcommands that take it.
  * One table, so `--help`, parsing and the README cannot disagree.
  */
-export const SUBCOMMANDS = ["run", "streamer", "verifier", "aggregator", "api", "metrics"] as const;
+export const SUBCOMMANDS = ["run", "streamer", "verifier", "aggregator", "api", "metrics", "status"] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
 export interface FlagSpec {
@@ -10,12 +10,15 @@ export interface FlagSpec {
   /** Environment variable read when the flag is absent. */
   readonly env?: string;
   readonly type: "string" | "boolean";
+  /** One-letter alias, like kubectl's `-o`. */
+  readonly short?: string;
   readonly default?: string;
   readonly description: string;
   readonly commands: readonly Subcommand[];
 }
 
-const ALL: readonly Subcommand[] = SUBCOMMANDS;
+/** The commands that run parts of krm (all but `status`, which asks a running krm). */
+const ALL: readonly Subcommand[] = ["run", "streamer", "verifier", "aggregator", "api", "metrics"];
 const KUBE: readonly Subcommand[] = ["run", "streamer", "verifier", "api"];
 const PER_KIND: readonly Subcommand[] = ["streamer", "verifier", "aggregator"];
 const MULTI_KIND: readonly Subcommand[] = ["run", "api", "metrics"];
@@ -36,9 +39,17 @@ export const FLAGS: readonly FlagSpec[] = [
     name: "redis-url",
     env: "REDIS_URL",
     type: "string",
-    default: "redis://127.0.0.1:6379",
-    description: "redis://, rediss://, redis-sentinel://h1:p1,h2:p2/master or redis-cluster://h1:p1,h2:p2",
+    description:
+      "redis://, rediss://, redis-sentinel://h1:p1,h2:p2/master or redis-cluster://h1:p1,h2:p2 (default: `run` starts a private redis-server with its data under ~/.local/state/krm; the other commands use redis://127.0.0.1:6379)",
     commands: ALL,
+  },
+  {
+    name: "wait-for-redis",
+    env: "KRM_WAIT_FOR_REDIS",
+    type: "boolean",
+    description:
+      "keep waiting for an unreachable --redis-url instead of failing after 5 s (the single parts always wait)",
+    commands: ["run"],
   },
   {
     name: "kinds",
@@ -193,7 +204,39 @@ export const FLAGS: readonly FlagSpec[] = [
     description: "pino level: trace, debug, info, warn, error",
     commands: ALL,
   },
-  { name: "help", type: "boolean", description: "show this help", commands: ALL },
+  {
+    name: "log-format",
+    env: "KRM_LOG_FORMAT",
+    type: "string",
+    default: "auto",
+    description: "json, pretty (human-readable lines), or auto: pretty when stdout is a terminal",
+    commands: ALL,
+  },
+  {
+    name: "server",
+    env: "KRM_SERVER",
+    type: "string",
+    default: "http://127.0.0.1:8080",
+    description: "URL of the running krm to ask",
+    commands: ["status"],
+  },
+  {
+    name: "output",
+    short: "o",
+    env: "KRM_OUTPUT",
+    type: "string",
+    default: "table",
+    description: "table or json",
+    commands: ["status"],
+  },
+  {
+    name: "token",
+    env: "KRM_TOKEN",
+    type: "string",
+    description: "bearer token, when that krm runs with --auth token or kubernetes",
+    commands: ["status"],
+  },
+  { name: "help", type: "boolean", description: "show this help", commands: SUBCOMMANDS },
 ];
 
 export function flagsFor(command: Subcommand): FlagSpec[] {

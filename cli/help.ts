@@ -7,6 +7,7 @@ const SUMMARIES: Readonly<Record<Subcommand, string>> = {
   aggregator: "merge the verified snapshot and the event stream of one kind into the served state",
   api: "serve the cached state over a Kubernetes-shaped HTTP API",
   metrics: "export stream delay, drift and watch health to InfluxDB",
+  status: "show the freshness of every kind of a running krm, like kubectl get",
 };
 
 export function mainHelp(): string {
@@ -25,7 +26,8 @@ export function mainHelp(): string {
 
 export function commandHelp(command: Subcommand): string {
   const lines = flagsFor(command).map((flag) => {
-    const name = flag.type === "boolean" ? `--${flag.name}` : `--${flag.name} <value>`;
+    const long = flag.type === "boolean" ? `--${flag.name}` : `--${flag.name} <value>`;
+    const name = flag.short === undefined ? long : `-${flag.short}, ${long}`;
     const env = flag.env === undefined ? "" : ` [env ${flag.env}]`;
     const fallback = flag.default === undefined ? "" : ` (default ${flag.default})`;
     return `  ${name}\n      ${flag.description}${fallback}${env}`;

@@ -26,7 +26,7 @@ export function loadKubeConfig(
   let source: KubeConfigSource;
   if (path !== undefined) {
     if (!existsSync(path)) throw new UsageError(`--kubeconfig ${path}: no such file`);
-    kubeConfig.loadFromFile(path);
+    loadFile(kubeConfig, path);
     source = "flag";
   } else if (env["KUBERNETES_SERVICE_HOST"] !== undefined && env["KUBERNETES_SERVICE_HOST"] !== "") {
     kubeConfig.loadFromCluster();
@@ -34,12 +34,22 @@ export function loadKubeConfig(
   } else {
     const home = join(homedir(), ".kube", "config");
     if (!existsSync(home)) return undefined;
-    kubeConfig.loadFromFile(home);
+    loadFile(kubeConfig, home);
     source = "home";
   }
   const cluster = kubeConfig.getCurrentCluster();
   if (cluster === null) throw new UsageError(`kubeconfig (${source}) has no current cluster`);
   return { kubeConfig, source, server: cluster.server };
+}
+
+/** A kubeconfig that does not parse is a one-line usage error, not a YAML stack trace. */
+function loadFile(kubeConfig: KubeConfig, path: string): void {
+  try {
+    kubeConfig.loadFromFile(path);
+  } catch (error) {
+    const reason = error instanceof Error ? (error.message.split("\n")[0] ?? error.message) : String(error);
+    throw new UsageError(`kubeconfig ${path} is not valid: ${reason}`);
+  }
 }
 
 export function requireKubeConfig(path: string | undefined, env: NodeJS.ProcessEnv): LoadedKubeConfig {

@@ -4,16 +4,19 @@ import { aggregatorCommand, streamerCommand, verifierCommand } from "./commands/
 import { apiCommand } from "./commands/api-command.js";
 import { metricsCommand } from "./commands/metrics-command.js";
 import { runCommand, stopAll } from "./commands/run-command.js";
+import { statusCommand } from "./commands/status-command.js";
 import { healthPort } from "./config.js";
 import { SUBCOMMANDS, type Subcommand } from "./flags.js";
 import { startHealthServer } from "./health-server.js";
 import { commandHelp, mainHelp } from "./help.js";
+import { logFormat } from "./log-format.js";
 import { parseFlags, type ParsedFlags } from "./parse-flags.js";
+import { StartupError } from "./startup-error.js";
 import { USAGE_EXIT_CODE, UsageError } from "./usage-error.js";
 
 type Command = (flags: ParsedFlags, env: NodeJS.ProcessEnv, logger: Logger) => Promise<RunningPart[]>;
 
-const COMMANDS: Readonly<Record<Subcommand, Command>> = {
+const COMMANDS: Readonly<Record<Exclude<Subcommand, "status">, Command>> = {
   run: runCommand,
   streamer: (flags, env, logger) => streamerCommand(flags.values, env, logger),
   verifier: (flags, env, logger) => verifierCommand(flags.values, env, logger),
@@ -45,9 +48,11 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     process.stdout.write(`${commandHelp(name)}\n`);
     return EXIT_OK;
   }
+  if (name === "status") return statusCommand(flags.values, (text) => process.stdout.write(text));
   const logger = createLogger(
     "krm",
     typeof flags.values["log-level"] === "string" ? flags.values["log-level"] : "info",
+    logFormat(flags.values["log-format"], process.stdout.isTTY === true),
   );
   const health = name === "run" || name === "api" ? 0 : healthPort(flags.values);
   const parts = await COMMANDS[name](flags, env, logger);
@@ -90,6 +95,10 @@ main(process.argv.slice(2), process.env).then(
     if (error instanceof UsageError) {
       process.stderr.write(`krm: ${error.message}\n`);
       process.exit(USAGE_EXIT_CODE);
+    }
+    if (error instanceof StartupError) {
+      process.stderr.write(`krm: ${error.message}\n`);
+      process.exit(error.exitCode);
     }
     process.stderr.write(`krm: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(EXIT_STARTUP_FAILED);

@@ -21,7 +21,12 @@ export function parseFlags(
   env: NodeJS.ProcessEnv,
 ): ParsedFlags {
   const specs = flagsFor(command);
-  const options = Object.fromEntries(specs.map((spec) => [spec.name, { type: spec.type }] as const));
+  const options = Object.fromEntries(
+    specs.map(
+      (spec) =>
+        [spec.name, { type: spec.type, ...(spec.short !== undefined ? { short: spec.short } : {}) }] as const,
+    ),
+  );
   let parsed: ReturnType<typeof parseArgs<{ options: typeof options; strict: true; allowPositionals: true }>>;
   try {
     parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });

@@ -1,10 +1,42 @@
 import { pino, type Logger } from "pino";
+import { build as prettyStream } from "pino-pretty";
 
 export type { Logger };
 
-/** pino JSON on stdout, as design.md §2 asks. `KRM_LOG_LEVEL` sets the level (default info). */
-export function createLogger(name: string, level = process.env["KRM_LOG_LEVEL"] ?? "info"): Logger {
-  return pino({ name, level, base: { pid: process.pid } });
+/** json: one pino object per line (design.md §2, for log collectors); pretty: lines for a person. */
+export type LogFormat = "json" | "pretty";
+
+/**
+ * pino on stdout, JSON by default as design.md §2 asks. `KRM_LOG_LEVEL` sets the level
+ * (default info). `pretty` formats each entry as one readable line (pino-pretty, in-process
+ * and synchronous, so nothing is lost when krm exits).
+ */
+export function createLogger(
+  name: string,
+  level = process.env["KRM_LOG_LEVEL"] ?? "info",
+  format: LogFormat = "json",
+): Logger {
+  const options = { name, level, base: { pid: process.pid } };
+  if (format === "json") return pino(options);
+  return pino(
+    // An error shows as its message on the same line; the stack is for `--log-format json`.
+    // (pino-pretty always puts pino's error key `err` on lines of its own, hence `error`.)
+    { ...options, formatters: { log: errorAsMessage } },
+    prettyStream({
+      sync: true,
+      singleLine: true,
+      errorLikeObjectKeys: [],
+      ignore: "pid,hostname,name",
+      translateTime: "SYS:HH:MM:ss",
+    }),
+  );
+}
+
+function errorAsMessage(entry: Record<string, unknown>): Record<string, unknown> {
+  if (!("err" in entry)) return entry;
+  const { err, ...rest } = entry;
+  const message = typeof err === "object" && err !== null && "message" in err ? err.message : err;
+  return { ...rest, error: String(message) };
 }
 
 /** A logger that drops everything, for unit tests. */

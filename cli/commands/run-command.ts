@@ -10,6 +10,7 @@ import { apiConfig, commonConfig, influxConfig, kindsConfig, pageSize, verifyInt
 import { loadKubeConfig } from "../load-kubeconfig.js";
 import { startLocalEnvironment } from "../local/local-environment.js";
 import type { ParsedFlags } from "../parse-flags.js";
+import { redisForRun } from "../run/redis-for-run.js";
 
 /**
  * `krm run`: every part for every configured kind in one process. With no cluster
@@ -32,14 +33,27 @@ export async function runCommand(
   const parts: RunningPart[] = [];
 
   try {
+    const explicitRedis = given.has("redis-url") ? common.redisUrl : undefined;
     let loaded = loadKubeConfig(common.kubeconfig, env);
-    let redisUrl = common.redisUrl;
+    let localRedisUrl: string | undefined;
     if (loaded === undefined) {
-      const local = await startLocalEnvironment({ startRedis: !given.has("redis-url"), logger, env });
+      const local = await startLocalEnvironment({ startRedis: explicitRedis === undefined, logger, env });
       parts.push(...local.parts);
       loaded = local.kube;
-      redisUrl = local.redisUrl ?? redisUrl;
+      localRedisUrl = local.redisUrl;
     }
+    const redis =
+      localRedisUrl !== undefined
+        ? { url: localRedisUrl }
+        : await redisForRun({
+            url: explicitRedis,
+            wait: values["wait-for-redis"] === true,
+            server: loaded.server,
+            logger,
+            env,
+          });
+    if (redis.part !== undefined) parts.push(redis.part);
+    const redisUrl = redis.url;
     const { kubeConfig } = loaded;
     logger.info(
       { server: loaded.server, source: loaded.source, redisUrl, kinds: kinds.map((k) => k.id) },

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import type { Logger } from "../../core/logger.js";
 import type { RunningPart } from "../../core/running-part.js";
 import type { LoadedKubeConfig } from "../load-kubeconfig.js";
+import { startPrivateRedis } from "../private-redis.js";
 import { startDemoWorkload } from "./demo-workload.js";
 
 export interface LocalEnvironmentOptions {
@@ -38,11 +39,9 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
   try {
     let redisUrl: string | undefined;
     if (options.startRedis) {
-      const { startRedis } = await import("../../test/support/redis-server.js");
-      const redis = await startRedis();
-      parts.push({ name: "local-redis", stop: () => redis.stop() });
+      const redis = await startPrivateRedis({ logger, env });
+      parts.push(redis.part);
       redisUrl = redis.url;
-      logger.info({ redisUrl }, "started a private redis-server");
     }
     const kubeConfig = cluster.kubeConfig();
     parts.push(await startDemoWorkload(kubeConfig, logger.child({ part: "demo-workload" })));

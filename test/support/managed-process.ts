@@ -14,6 +14,8 @@ export interface ManagedProcessOptions {
   readonly logPath: string;
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** Own process group (node's `detached`): a terminal's Ctrl-C does not reach it. */
+  readonly detached?: boolean;
 }
 
 /** Live children, killed if the test process exits without stopping them, so no server outlives its run. */
@@ -38,6 +40,7 @@ export class ManagedProcess {
     this.child = spawn(options.command, options.args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
+      detached: options.detached ?? false,
       stdio: ["ignore", "pipe", "pipe"],
     });
     liveChildren.add(this.child);

@@ -14,6 +14,8 @@ export interface RedisServerOptions {
   readonly dir?: string;
   /** redis-server binary; default `redis-server` from PATH (Debian's package). */
   readonly binary?: string;
+  /** Start it in its own process group, so a terminal's Ctrl-C reaches only its parent (krm run). */
+  readonly ownProcessGroup?: boolean;
 }
 
 /** A real redis-server on a free loopback port. */
@@ -68,7 +70,12 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
   let stopped = false;
 
   const start = async (): Promise<void> => {
-    const started = ManagedProcess.start({ command: options.binary ?? "redis-server", args, logPath });
+    const started = ManagedProcess.start({
+      command: options.binary ?? "redis-server",
+      args,
+      logPath,
+      ...(options.ownProcessGroup === true ? { detached: true } : {}),
+    });
     server = started;
     await waitUntil(() => ping(port), {
       what: `redis-server on port ${port}`,
