@@ -1,6 +1,6 @@
 /** Parses entries of the `events` stream (fields per `EventEntry` in core/records.ts). */
 import type { WatchEventType } from "../core/records.js";
-import { isComparableResourceVersion } from "../core/resource-version.js";
+import { tryParseResourceVersion } from "../core/resource-version.js";
 import { decodeFields, type RawStreamEntry } from "../core/stream-entry.js";
 import type { StreamId } from "../core/stream-id.js";
 
@@ -26,10 +26,9 @@ export function parseEventEntry([id, fields]: RawStreamEntry): ParsedEventEntry 
       return { id, type, observedAt: Number(record.get("observed") ?? "0"), object };
     }
     case "SNAPSHOT": {
-      const rv = record.get("rv");
-      if (!isComparableResourceVersion(rv))
-        return { id, type: "INVALID", reason: `snapshot rv ${String(rv)}` };
-      return { id, type, rv: BigInt(rv), generation: record.get("generation") ?? "" };
+      const rv = tryParseResourceVersion(record.get("rv"));
+      if (rv === undefined) return { id, type: "INVALID", reason: `snapshot rv ${String(record.get("rv"))}` };
+      return { id, type, rv, generation: record.get("generation") ?? "" };
     }
     default:
       return { id, type: "INVALID", reason: `unknown type ${String(type)}` };

@@ -3,6 +3,7 @@
  * guarded by epoch and cursor, reset with a RESET on the change feed). For unit tests of
  * the aggregator loop and for embedding without Redis.
  */
+import { parseResourceVersion } from "../core/resource-version.js";
 import type { ChangeEntry, VerificationEntry } from "../core/records.js";
 import { MemoryIndex } from "./memory-index.js";
 import type { IndexEntry } from "./merge-types.js";
@@ -41,7 +42,7 @@ export class MemoryStateStore implements StateStore {
     }
     for (const [key, tombstone] of this.tombstones) index.apply([{ op: "tombstone", key, tombstone }]);
     if (position.verifiedResourceVersion !== undefined)
-      index.markVerified(BigInt(position.verifiedResourceVersion));
+      index.markVerified(parseResourceVersion(position.verifiedResourceVersion));
     return Promise.resolve({ index, position });
   }
 

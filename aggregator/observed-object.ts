@@ -1,6 +1,6 @@
 /** Reads the fields the merge compares out of stored object JSON. */
 import { keyOf, type KubeObject } from "../core/object-key.js";
-import { isComparableResourceVersion } from "../core/resource-version.js";
+import { tryParseResourceVersion } from "../core/resource-version.js";
 import type { ObservedObject } from "./merge-types.js";
 
 /**
@@ -9,8 +9,8 @@ import type { ObservedObject } from "./merge-types.js";
  */
 export function observedFromJson(json: string, key?: string): ObservedObject | undefined {
   const object = JSON.parse(json) as KubeObject;
-  const rv = object.metadata.resourceVersion;
+  const rv = tryParseResourceVersion(object.metadata.resourceVersion);
   const uid = object.metadata.uid;
-  if (!isComparableResourceVersion(rv) || uid === undefined) return undefined;
-  return { key: key ?? keyOf(object), uid, rv: BigInt(rv), json };
+  if (rv === undefined || uid === undefined) return undefined;
+  return { key: key ?? keyOf(object), uid, rv, json };
 }

@@ -5,7 +5,7 @@
  * comparable resourceVersion are indexed (the others cannot take part in a merge).
  */
 import type { KubeObject } from "./object-key.js";
-import { isComparableResourceVersion } from "./resource-version.js";
+import { isComparableResourceVersion, tryParseResourceVersion } from "./resource-version.js";
 
 export interface SnapshotIndexEntry {
   readonly uid: string;
@@ -15,7 +15,8 @@ export interface SnapshotIndexEntry {
 /** The index value of `object`, or undefined when it cannot be indexed. */
 export function indexValueOf(object: KubeObject): string | undefined {
   const { uid, resourceVersion } = object.metadata;
-  if (uid === undefined || !isComparableResourceVersion(resourceVersion)) return undefined;
+  if (uid === undefined || resourceVersion === undefined || !isComparableResourceVersion(resourceVersion))
+    return undefined;
   return `${resourceVersion} ${uid}`;
 }
 
@@ -23,8 +24,7 @@ export function indexValueOf(object: KubeObject): string | undefined {
 export function parseIndexValue(value: string): SnapshotIndexEntry | undefined {
   const space = value.indexOf(" ");
   if (space <= 0) return undefined;
-  const rv = value.slice(0, space);
+  const rv = tryParseResourceVersion(value.slice(0, space));
   const uid = value.slice(space + 1);
-  if (!isComparableResourceVersion(rv)) return undefined;
-  return { uid, rv: BigInt(rv) };
+  return rv === undefined ? undefined : { uid, rv };
 }

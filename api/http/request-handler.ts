@@ -3,6 +3,7 @@
  * from the replicas, and maps every thrown error to a Kubernetes Status in one place
  * (logging only 5xx). Lists are built from pre-serialized objects; see list-response.ts.
  */
+import { parseResourceVersion } from "../../core/resource-version.js";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import type { Logger } from "../../core/logger.js";
@@ -283,7 +284,7 @@ async function awaitRequestedState(kind: ServedKind, query: ListQuery): Promise<
   ) {
     await replica.waitUntil(() => compareStreamIds(token.position, replica.position) <= 0, CATCH_UP_WAIT_MS);
   } else if (token === undefined && query.resourceVersion !== undefined && query.resourceVersion !== "0") {
-    const wanted = BigInt(query.resourceVersion);
+    const wanted = parseResourceVersion(query.resourceVersion);
     if (wanted > replica.resourceVersion)
       await replica.waitUntil(() => replica.resourceVersion >= wanted, CATCH_UP_WAIT_MS);
   }

@@ -6,6 +6,7 @@
  * 410 Expired (decided by the list handler).
  */
 import { BadRequestError } from "../errors.js";
+import { isComparableResourceVersion } from "../../core/resource-version.js";
 import { isStreamId, type StreamId } from "../../core/stream-id.js";
 
 export interface ContinuePosition {
@@ -56,7 +57,7 @@ export function decodeContinue(token: string, kind: string): ContinuePosition {
   ) {
     return invalid();
   }
-  if (!isStreamId(p) || !/^[0-9]{1,40}$/.test(rv) || s === "") return invalid();
+  if (!isStreamId(p) || !isComparableResourceVersion(rv) || s === "") return invalid();
   if (k !== kind) throw new BadRequestError(`continue token belongs to another resource (${k})`);
   return { kind: k, epoch: e, position: p, resourceVersion: rv, lastKey: s };
 }

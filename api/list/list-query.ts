@@ -3,6 +3,7 @@
  * value is a 400 here, so handlers never see bad input.
  */
 import type { KindSpec } from "../../core/kinds.js";
+import { isComparableResourceVersion } from "../../core/resource-version.js";
 import { BadRequestError } from "../errors.js";
 import { parseFieldSelector, type FieldSelector } from "../selectors/field-selector.js";
 import { EVERYTHING, parseLabelSelector, type LabelSelector } from "../selectors/label-selector.js";
@@ -28,8 +29,6 @@ export interface ListQuery {
   readonly timeoutSeconds: number;
 }
 
-const DECIMAL = /^[0-9]{1,40}$/;
-
 export function parseListQuery(params: URLSearchParams, kind: KindSpec): ListQuery {
   const label = params.get("labelSelector") ?? "";
   const field = params.get("fieldSelector") ?? "";
@@ -37,7 +36,7 @@ export function parseListQuery(params: URLSearchParams, kind: KindSpec): ListQue
   const resourceVersion = params.get("resourceVersion") ?? "";
   const match = params.get("resourceVersionMatch") ?? "";
   const watch = bool(params, "watch") ?? false;
-  if (resourceVersion !== "" && !DECIMAL.test(resourceVersion)) {
+  if (resourceVersion !== "" && !isComparableResourceVersion(resourceVersion)) {
     throw new BadRequestError(
       `invalid resourceVersion "${resourceVersion.slice(0, 100)}": expected a decimal integer`,
     );

@@ -6,6 +6,7 @@
  * cache is bounded by bytes (it copies the objects' bytes, and at 10k pods an unbounded one
  * held every object twice: cluster-wide and per namespace).
  */
+import { parseResourceVersion } from "../../core/resource-version.js";
 import { apiVersionOf } from "../../core/kinds.js";
 import type { KubeObject } from "../../core/object-key.js";
 import { ApiError, ExpiredError, ServiceUnavailableError } from "../errors.js";
@@ -124,7 +125,7 @@ export function selectPage(kind: ServedKind, query: ListQuery, namespace: string
     ({ position, resourceVersion } = token);
     afterKey = token.lastKey;
   } else if (query.resourceVersion !== undefined && query.resourceVersion !== "0") {
-    const wanted = BigInt(query.resourceVersion);
+    const wanted = parseResourceVersion(query.resourceVersion);
     if (wanted > replica.resourceVersion) {
       throw new ApiError(
         504,

@@ -12,6 +12,7 @@ import { BadObjectError, cacheObject, type CachedObject } from "./cached-object.
 import { ChangeRing } from "./change-ring.js";
 import { LabelIndex } from "./label-index.js";
 import { SortedKeys } from "./sorted-keys.js";
+import { maxResourceVersion, resourceVersionOrZero } from "../../core/resource-version.js";
 import { compareStreamIds, STREAM_START, type StreamId } from "../../core/stream-id.js";
 
 /** Changes kept for watch resumes and continue pages; older positions answer 410. */
@@ -139,12 +140,12 @@ export class KindReplica {
 
   load(snapshot: StateSnapshot): void {
     const objects = new Map<string, CachedObject>();
-    let highest = parseRv(snapshot.meta["resourceVersion"]);
+    let highest = resourceVersionOrZero(snapshot.meta["resourceVersion"]);
     for (const [key, json] of Object.entries(snapshot.state)) {
       const cached = this.parse(key, json);
       if (cached === undefined) continue;
       objects.set(key, cached);
-      highest = maxRv(highest, parseRv(cached.resourceVersion));
+      highest = maxResourceVersion(highest, resourceVersionOrZero(cached.resourceVersion));
     }
     const keys = [...objects.keys()].sort();
     const perNamespace = new Map<string, string[]>();
@@ -194,7 +195,7 @@ export class KindReplica {
     } else {
       return "applied";
     }
-    this.rv = maxRv(this.rv, parseRv(change.rv));
+    this.rv = maxResourceVersion(this.rv, resourceVersionOrZero(change.rv));
     const object = incoming ?? previous;
     if (object === undefined) return "applied";
     const event: ReplicaEvent = {
@@ -430,14 +431,4 @@ function optionalNumber(text: string | undefined): number | undefined {
   if (text === undefined || text === "") return undefined;
   const value = Number(text);
   return Number.isFinite(value) ? value : undefined;
-}
-
-const DECIMAL = /^[0-9]{1,40}$/;
-
-function parseRv(text: string | undefined): bigint {
-  return text !== undefined && DECIMAL.test(text) ? BigInt(text) : 0n;
-}
-
-function maxRv(a: bigint, b: bigint): bigint {
-  return a > b ? a : b;
 }

@@ -6,6 +6,7 @@
  * than the change ring, as the API server's watch cache does). With selectors, an object that
  * starts or stops matching is sent as ADDED or DELETED, as the API server does.
  */
+import { parseResourceVersion } from "../../core/resource-version.js";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { apiVersionOf } from "../../core/kinds.js";
 import type { WatchEventType } from "../../core/records.js";
@@ -114,7 +115,7 @@ export function serveWatch(request: IncomingMessage, response: ServerResponse, o
     }
     if (query.sendInitialEvents === true) bookmark({ "k8s.io/initial-events-end": "true" });
   } else if (rv !== undefined) {
-    const history = replica.eventsAfter(BigInt(rv));
+    const history = replica.eventsAfter(parseResourceVersion(rv));
     if (history === "gone") {
       const status = {
         kind: "Status",

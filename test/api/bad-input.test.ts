@@ -109,6 +109,7 @@ describe("bad input", () => {
     ["continue with resourceVersion", `/api/v1/pods?continue=x&resourceVersion=5`, 400, "BadRequest"],
     ["non-numeric resourceVersion", "/api/v1/pods?resourceVersion=abc", 400, "BadRequest"],
     ["negative resourceVersion", "/api/v1/pods?resourceVersion=-3", 400, "BadRequest"],
+    ["resourceVersion with a leading zero", "/api/v1/pods?resourceVersion=010", 400, "BadRequest"],
     [
       "bad resourceVersionMatch",
       "/api/v1/pods?resourceVersion=1&resourceVersionMatch=Newest",
