@@ -1,4 +1,5 @@
-/** Parses entries of the `events` stream (fields per `EventEntry` in core/records.ts). */
+/** Parses entries of the `events` stream (`EventEntry` in core/records.ts, decoded by core/record-codecs.ts). */
+import { decodeEventEntry } from "../core/record-codecs.js";
 import type { WatchEventType } from "../core/records.js";
 import { tryParseResourceVersion } from "../core/resource-version.js";
 import { decodeFields, type RawStreamEntry } from "../core/stream-entry.js";
@@ -15,22 +16,11 @@ export type ParsedEventEntry =
   | { readonly id: StreamId; readonly type: "INVALID"; readonly reason: string };
 
 export function parseEventEntry([id, fields]: RawStreamEntry): ParsedEventEntry {
-  const record = decodeFields(fields);
-  const type = record.get("type");
-  switch (type) {
-    case "ADDED":
-    case "MODIFIED":
-    case "DELETED": {
-      const object = record.get("object");
-      if (object === undefined) return { id, type: "INVALID", reason: "event without object" };
-      return { id, type, observedAt: Number(record.get("observed") ?? "0"), object };
-    }
-    case "SNAPSHOT": {
-      const rv = tryParseResourceVersion(record.get("rv"));
-      if (rv === undefined) return { id, type: "INVALID", reason: `snapshot rv ${String(record.get("rv"))}` };
-      return { id, type, rv, generation: record.get("generation") ?? "" };
-    }
-    default:
-      return { id, type: "INVALID", reason: `unknown type ${String(type)}` };
-  }
+  const entry = decodeEventEntry(decodeFields(fields));
+  if ("invalid" in entry) return { id, type: "INVALID", reason: entry.invalid };
+  if (entry.type !== "SNAPSHOT")
+    return { id, type: entry.type, observedAt: Number(entry.observed || "0"), object: entry.object };
+  const rv = tryParseResourceVersion(entry.rv);
+  if (rv === undefined) return { id, type: "INVALID", reason: `snapshot rv ${entry.rv}` };
+  return { id, type: entry.type, rv, generation: entry.generation };
 }

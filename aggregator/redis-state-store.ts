@@ -14,6 +14,16 @@ import type { KindSpec } from "../core/kinds.js";
 import type { RedisConnection } from "../core/redis-connection.js";
 import type { KindKeys } from "../core/redis-keys.js";
 import { asHash, pipelineValues } from "../core/pipeline-results.js";
+import {
+  decodeSnapshotMeta,
+  decodeStateMeta,
+  decodeTombstone,
+  encodeTombstone,
+  luaField,
+  recordFields,
+} from "../core/record-codecs.js";
+import type { ChangeEntry, StateMeta, WatchEventType } from "../core/records.js";
+import { maxResourceVersion, parseResourceVersion } from "../core/resource-version.js";
 import { hsetPages, rpushPages } from "../core/redis-pages.js";
 import { RedisScript } from "../core/redis-script.js";
 import { parseIndexValue } from "../core/snapshot-index.js";
@@ -25,7 +35,6 @@ import type {
   LoadedState,
   ResetRequest,
   ResolvedOp,
-  StatePosition,
   StateStore,
   SnapshotInfo,
   StoredSnapshot,
@@ -53,6 +62,8 @@ const STAGED_OPS_PER_READ = 1000;
 export const STATE_STAGING_TTL_MS = 15 * 60_000;
 /** HMGET fields per command when looking up stored objects. */
 const LOOKUP_PAGE = 1000;
+
+const change = luaField<Extract<ChangeEntry, { type: WatchEventType }>>();
 
 /** Lua shared by both scripts: reads N meta pairs and M verification pairs from ARGV[i]. */
 const READ_META_LUA = `
@@ -98,12 +109,12 @@ end
 local function apply(op, key, a, b, c)
   if op == 'P' then
     redis.call('HSET', KEYS[1], key, a)
-    redis.call('XADD', KEYS[4], 'MAXLEN', '~', maxlen, '*', 'type', b, 'key', key, 'rv', c,
-      'object', a, 'epoch', epoch)
+    redis.call('XADD', KEYS[4], 'MAXLEN', '~', maxlen, '*', ${change("type")}, b, ${change("key")}, key,
+      ${change("rv")}, c, ${change("object")}, a, ${change("epoch")}, epoch)
   elseif op == 'R' then
     redis.call('HDEL', KEYS[1], key)
-    redis.call('XADD', KEYS[4], 'MAXLEN', '~', maxlen, '*', 'type', 'DELETED', 'key', key, 'rv', b,
-      'object', a, 'epoch', epoch)
+    redis.call('XADD', KEYS[4], 'MAXLEN', '~', maxlen, '*', ${change("type")}, 'DELETED', ${change("key")}, key,
+      ${change("rv")}, b, ${change("object")}, a, ${change("epoch")}, epoch)
   elseif op == 'T' then
     redis.call('HSET', KEYS[2], key, a)
   elseif op == 'C' then
@@ -159,7 +170,7 @@ end
 swap(KEYS[1], KEYS[3], stateCount)
 swap(KEYS[2], KEYS[4], tombstoneCount)
 redis.call('DEL', KEYS[5])
-redis.call('XADD', KEYS[6], 'MAXLEN', '~', ARGV[2], '*', 'type', 'RESET', 'epoch', ARGV[1])
+redis.call('XADD', KEYS[6], 'MAXLEN', '~', ARGV[2], '*', ${change("type")}, 'RESET', ${change("epoch")}, ARGV[1])
 local meta, _, i = readPairs(5)
 local verification, verificationCount = readPairs(i)
 finish(meta, 2, verification, verificationCount)
@@ -189,7 +200,8 @@ export class RedisStateStore implements StateStore {
       .hgetall(keys.tombstones)
       .exec();
     const [meta, state, tombstones] = pipelineValues(results, 3).map(asHash);
-    if (meta?.["epoch"] === undefined || meta["eventsCursor"] === undefined) return undefined;
+    const stored = decodeStateMeta(meta ?? {});
+    if (stored === undefined || stored.eventsCursor === "") return undefined;
     const index = new MemoryIndex();
     for (const [key, json] of Object.entries(state ?? {})) {
       const observed = this.parse(key, json);
@@ -197,27 +209,20 @@ export class RedisStateStore implements StateStore {
         index.apply([{ op: "put", key, uid: observed.uid, rv: observed.rv, json: "", change: "ADDED" }]);
     }
     for (const [key, json] of Object.entries(tombstones ?? {})) {
-      const tombstone = JSON.parse(json) as { uid: string; rv: string; deletedAt: number };
+      const tombstone = decodeTombstone(json);
       index.apply([
         {
           op: "tombstone",
           key,
-          tombstone: { uid: tombstone.uid, rv: BigInt(tombstone.rv), deletedAt: tombstone.deletedAt },
+          tombstone: { ...tombstone, rv: parseResourceVersion(tombstone.rv) },
         },
       ]);
     }
-    const verifiedRv = meta["verifiedResourceVersion"];
-    if (verifiedRv !== undefined) index.markVerified(BigInt(verifiedRv));
-    const highest = meta["resourceVersion"];
-    if (highest !== undefined && highest !== "")
-      index.highestRv = BigInt(highest) > index.highestRv ? BigInt(highest) : index.highestRv;
-    const position: StatePosition = {
-      epoch: meta["epoch"],
-      eventsCursor: meta["eventsCursor"],
-      ...optional("verifiedResourceVersion", meta["verifiedResourceVersion"]),
-      ...optional("verifiedAt", meta["verifiedAt"]),
-      ...optional("lastEventObservedAt", meta["lastEventObservedAt"]),
-    };
+    if (stored.verifiedResourceVersion !== undefined)
+      index.markVerified(parseResourceVersion(stored.verifiedResourceVersion));
+    if (stored.resourceVersion !== "")
+      index.highestRv = maxResourceVersion(parseResourceVersion(stored.resourceVersion), index.highestRv);
+    const { objectCount: _count, resourceVersion: _rv, ...position } = stored;
     return { index, position };
   }
 
@@ -370,16 +375,15 @@ export class RedisStateStore implements StateStore {
 }
 
 /** What `verified-meta` says, or undefined when there is no snapshot. */
-function snapshotInfo(meta: Record<string, string> | undefined, size: number): SnapshotInfo | undefined {
-  const rv = meta?.["resourceVersion"];
-  const generation = meta?.["generation"];
-  if (rv === undefined || generation === undefined) return undefined;
+function snapshotInfo(raw: Record<string, string> | undefined, size: number): SnapshotInfo | undefined {
+  const meta = decodeSnapshotMeta(raw ?? {});
+  if (meta === undefined) return undefined;
   return {
-    rv: BigInt(rv),
-    generation,
-    finishedAt: meta?.["finishedAt"] ?? "",
-    durationMs: meta?.["durationMs"] ?? "",
-    count: meta?.["count"] ?? String(size),
+    rv: parseResourceVersion(meta.resourceVersion),
+    generation: meta.generation,
+    finishedAt: meta.finishedAt,
+    durationMs: meta.durationMs,
+    count: meta.count === "" ? String(size) : meta.count,
   };
 }
 
@@ -392,14 +396,14 @@ function encodeOp(op: ResolvedOp): EncodedOp {
     case "remove":
       return ["R", op.key, op.json, String(op.rv), ""];
     case "tombstone":
-      return ["T", op.key, encodeTombstone(op.tombstone), "", ""];
+      return ["T", op.key, tombstoneJson(op.tombstone), "", ""];
     case "clearTombstone":
       return ["C", op.key, "", "", ""];
   }
 }
 
-function encodeTombstone(tombstone: { uid: string; rv: bigint; deletedAt: number }): string {
-  return JSON.stringify({ uid: tombstone.uid, rv: String(tombstone.rv), deletedAt: tombstone.deletedAt });
+function tombstoneJson(tombstone: { uid: string; rv: bigint; deletedAt: number }): string {
+  return encodeTombstone({ uid: tombstone.uid, rv: String(tombstone.rv), deletedAt: tombstone.deletedAt });
 }
 
 function fitsInline(ops: readonly EncodedOp[], maxOps: number): boolean {
@@ -429,7 +433,7 @@ function finalContent(ops: readonly ResolvedOp[]): {
         state.delete(op.key);
         break;
       case "tombstone":
-        tombstones.set(op.key, encodeTombstone(op.tombstone));
+        tombstones.set(op.key, tombstoneJson(op.tombstone));
         break;
       case "clearTombstone":
         tombstones.delete(op.key);
@@ -441,23 +445,12 @@ function finalContent(ops: readonly ResolvedOp[]): {
 
 /** Appends the meta and verification pair counts and pairs the scripts read (bounded, small). */
 function appendMeta(args: (string | number)[], request: ResetRequest | CommitRequest): void {
-  const { position } = request;
-  const meta: [string, string][] = [
-    ["epoch", position.epoch],
-    ["eventsCursor", position.eventsCursor],
-    ["resourceVersion", request.resourceVersion],
-  ];
-  for (const field of ["verifiedResourceVersion", "verifiedAt", "lastEventObservedAt"] as const) {
-    const value = position[field];
-    if (value !== undefined) meta.push([field, value]);
+  // `objectCount` is the one field the script adds (HLEN of the state it wrote).
+  const meta: Omit<StateMeta, "objectCount"> = {
+    ...request.position,
+    resourceVersion: request.resourceVersion,
+  };
+  for (const pairs of [recordFields(meta), recordFields(request.verification ?? {})]) {
+    args.push(pairs.length / 2, ...pairs);
   }
-  const verification = Object.entries<string>({ ...request.verification });
-  for (const pairs of [meta, verification]) {
-    args.push(pairs.length);
-    for (const [field, value] of pairs) args.push(field, value);
-  }
-}
-
-function optional<K extends string>(name: K, value: string | undefined): Partial<Record<K, string>> {
-  return value === undefined ? {} : ({ [name]: value } as Record<K, string>);
 }

@@ -3,18 +3,12 @@
  * Redis details. Every write is atomic: a reader sees the state, tombstones, meta and the
  * change feed either before or after a commit, never in between.
  */
-import type { VerificationEntry } from "../core/records.js";
+import type { StateMeta, VerificationEntry } from "../core/records.js";
 import type { MemoryIndex } from "./memory-index.js";
 import type { IncomingSnapshot, SnapshotIndex, StateOp } from "./merge-types.js";
 
-/** The aggregator's position and bookkeeping, as kept in `state-meta`. */
-export interface StatePosition {
-  readonly epoch: string;
-  readonly eventsCursor: string;
-  readonly verifiedResourceVersion?: string;
-  readonly verifiedAt?: string;
-  readonly lastEventObservedAt?: string;
-}
+/** The aggregator's position and bookkeeping, as kept in `state-meta` (all of it but the counts it derives). */
+export type StatePosition = Omit<StateMeta, "objectCount" | "resourceVersion">;
 
 export interface LoadedState {
   readonly index: MemoryIndex;

@@ -16,6 +16,8 @@ import type { RedisConnection } from "./redis-connection.js";
 import type { KindKeys } from "./redis-keys.js";
 import { hsetPages } from "./redis-pages.js";
 import { RedisScript } from "./redis-script.js";
+import { luaField } from "./record-codecs.js";
+import type { EventEntry, SnapshotMeta } from "./records.js";
 import { indexValueOf } from "./snapshot-index.js";
 
 /** A staging hash abandoned by a crashed writer disappears after this long. */
@@ -31,12 +33,15 @@ export const DEFAULT_EVENTS_MAX_LENGTH = 100_000;
  * (a slower list finished after a faster, later one; the older one is dropped).
  * Fails with KRM_STAGING_MISSING when a staging hash vanished (Redis flushed meanwhile).
  */
+const meta = luaField<SnapshotMeta>();
+const marker = luaField<Extract<EventEntry, { type: "SNAPSHOT" }>>();
+
 const SWAP_SCRIPT = new RedisScript(`
 local function newer(a, b)
   if #a ~= #b then return #a > #b end
   return a > b
 end
-local current = redis.call('HGET', KEYS[3], 'resourceVersion')
+local current = redis.call('HGET', KEYS[3], ${meta("resourceVersion")})
 if current and newer(current, ARGV[1]) then
   redis.call('DEL', KEYS[1], KEYS[5])
   return false
@@ -58,11 +63,12 @@ local function swap(staging, target)
 end
 swap(KEYS[1], KEYS[2])
 swap(KEYS[5], KEYS[6])
-local generation = redis.call('HINCRBY', KEYS[3], 'generation', 1)
-redis.call('HSET', KEYS[3], 'resourceVersion', ARGV[1], 'finishedAt', ARGV[2], 'count', ARGV[3],
-  'durationMs', ARGV[4], 'source', ARGV[5], 'indexGeneration', tostring(generation))
-local id = redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[7], '*', 'type', 'SNAPSHOT', 'rv', ARGV[1],
-  'generation', tostring(generation), 'observed', ARGV[6])
+local generation = redis.call('HINCRBY', KEYS[3], ${meta("generation")}, 1)
+redis.call('HSET', KEYS[3], ${meta("resourceVersion")}, ARGV[1], ${meta("finishedAt")}, ARGV[2],
+  ${meta("count")}, ARGV[3], ${meta("durationMs")}, ARGV[4], ${meta("source")}, ARGV[5],
+  ${meta("indexGeneration")}, tostring(generation))
+local id = redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[7], '*', ${marker("type")}, 'SNAPSHOT',
+  ${marker("rv")}, ARGV[1], ${marker("generation")}, tostring(generation), ${marker("observed")}, ARGV[6])
 return {generation, id}
 `);
 

@@ -5,30 +5,33 @@
  * has not run yet, or Redis was flushed) gives no point rather than zeros that look healthy.
  */
 import { Point } from "@influxdata/influxdb-client";
+import { decodeStateMeta, decodeWatchHealth } from "../core/record-codecs.js";
 import { CACHE, EXPORTER, TAG_KIND, WATCH } from "./schema.js";
 
 /** A hash as HGETALL returns it (empty object when the key does not exist). */
 export type HashFields = Readonly<Record<string, string>>;
 
-export function watchPoint(kindId: string, watch: HashFields, nowMs: number): Point | undefined {
-  if (watch["connected"] === undefined) return undefined;
+export function watchPoint(kindId: string, raw: HashFields, nowMs: number): Point | undefined {
+  const watch = decodeWatchHealth(raw);
+  if (watch === undefined) return undefined;
   const point = new Point(WATCH)
     .tag(TAG_KIND, kindId)
-    .intField("connected", watch["connected"] === "1" ? 1 : 0)
+    .intField("connected", watch.connected === "1" ? 1 : 0)
     .timestamp(msToNanos(nowMs));
-  setInt(point, "reconnects", watch["reconnects"]);
-  setInt(point, "gones", watch["gones"]);
-  setAge(point, "bookmark_age_ms", watch["lastBookmarkAt"], nowMs);
-  setAge(point, "last_event_age_ms", watch["lastEventAt"], nowMs);
+  setInt(point, "reconnects", watch.reconnects);
+  setInt(point, "gones", watch.gones);
+  setAge(point, "bookmark_age_ms", watch.lastBookmarkAt, nowMs);
+  setAge(point, "last_event_age_ms", watch.lastEventAt, nowMs);
   return point;
 }
 
-export function cachePoint(kindId: string, stateMeta: HashFields, nowMs: number): Point | undefined {
-  if (stateMeta["objectCount"] === undefined) return undefined;
+export function cachePoint(kindId: string, raw: HashFields, nowMs: number): Point | undefined {
+  const stateMeta = decodeStateMeta(raw);
+  if (stateMeta === undefined || stateMeta.objectCount === "") return undefined;
   const point = new Point(CACHE).tag(TAG_KIND, kindId).timestamp(msToNanos(nowMs));
-  setInt(point, "objects", stateMeta["objectCount"]);
-  setAge(point, "verified_age_ms", stateMeta["verifiedAt"], nowMs);
-  setAge(point, "last_event_age_ms", stateMeta["lastEventObservedAt"], nowMs);
+  setInt(point, "objects", stateMeta.objectCount);
+  setAge(point, "verified_age_ms", stateMeta.verifiedAt, nowMs);
+  setAge(point, "last_event_age_ms", stateMeta.lastEventObservedAt, nowMs);
   return point;
 }
 

@@ -4,13 +4,13 @@
  * point-timestamp.ts) so re-reading an entry rewrites the same point.
  */
 import { Point } from "@influxdata/influxdb-client";
+import { decodeEventEntry, decodeVerificationEntry } from "../core/record-codecs.js";
+import type { VerificationEntry } from "../core/records.js";
 import { decodeFields, type FlatFields } from "../core/stream-entry.js";
 import type { StreamId } from "../core/stream-id.js";
 import { streamDelay } from "./kube-timestamp.js";
 import { STREAM_EVENT, TAG_KIND, TAG_NAMESPACE, TAG_TYPE, VERIFICATION } from "./schema.js";
 import { streamIdToNanos } from "./point-timestamp.js";
-
-const WATCH_EVENT_TYPES = new Set(["ADDED", "MODIFIED", "DELETED"]);
 
 interface ObjectMetadata {
   readonly namespace?: unknown;
@@ -23,11 +23,11 @@ interface ObjectMetadata {
  * (SNAPSHOT markers) or that cannot be read (logged by the caller as skipped).
  */
 export function eventPoint(kindId: string, streamId: StreamId, raw: FlatFields): Point | undefined {
-  const fields = decodeFields(raw);
-  const type = fields.get("type");
-  if (type === undefined || !WATCH_EVENT_TYPES.has(type)) return undefined;
-  const observed = Number(fields.get("observed"));
-  const metadata = metadataOf(fields.get("object"));
+  const entry = decodeEventEntry(decodeFields(raw));
+  if ("invalid" in entry || entry.type === "SNAPSHOT") return undefined;
+  const { type } = entry;
+  const observed = Number(entry.observed);
+  const metadata = metadataOf(entry.object);
   if (!Number.isFinite(observed) || metadata === undefined) return undefined;
   const point = new Point(STREAM_EVENT)
     .tag(TAG_KIND, kindId)
@@ -57,7 +57,10 @@ function metadataOf(objectJson: string | undefined): ObjectMetadata | undefined 
   }
 }
 
-const VERIFICATION_INT_FIELDS: readonly (readonly [entryField: string, pointField: string])[] = [
+const VERIFICATION_INT_FIELDS: readonly (readonly [
+  entryField: keyof VerificationEntry,
+  pointField: string,
+])[] = [
   ["missing", "missing"],
   ["extra", "extra"],
   ["stale", "stale"],
@@ -68,15 +71,16 @@ const VERIFICATION_INT_FIELDS: readonly (readonly [entryField: string, pointFiel
 
 /** The point of one `verifications` entry (drift a merged snapshot revealed). */
 export function verificationPoint(kindId: string, streamId: StreamId, raw: FlatFields): Point | undefined {
-  const fields = decodeFields(raw);
+  const entry = decodeVerificationEntry(decodeFields(raw));
+  if (entry === undefined) return undefined;
   const point = new Point(VERIFICATION).tag(TAG_KIND, kindId).timestamp(streamIdToNanos(streamId));
   let drift = 0;
   for (const [entryField, pointField] of VERIFICATION_INT_FIELDS) {
-    const value = Number(fields.get(entryField));
-    if (!Number.isFinite(value)) continue;
+    const text = entry[entryField];
+    const value = Number(text);
+    if (text === "" || !Number.isFinite(value)) continue;
     point.intField(pointField, value);
     if (entryField === "missing" || entryField === "extra" || entryField === "stale") drift += value;
   }
-  if (!fields.has("missing") && !fields.has("extra") && !fields.has("stale")) return undefined;
   return point.intField("drift", drift);
 }

@@ -5,7 +5,8 @@
  * instead of growing memory without limit.
  */
 import type { RedisConnection } from "../core/redis-connection.js";
-import type { WatchEventType } from "../core/records.js";
+import { recordFields } from "../core/record-codecs.js";
+import type { EventEntry, WatchEventType } from "../core/records.js";
 
 /** Unanswered XADDs allowed before `append` waits for Redis to catch up. */
 export const MAX_IN_FLIGHT = 512;
@@ -32,22 +33,9 @@ export class EventWriter {
   async append(type: WatchEventType, rv: string, objectJson: string, observedAt: number): Promise<void> {
     this.throwIfFailed();
     const { redis, streamKey, maxLength } = this.options;
+    const entry: EventEntry = { type, rv, observed: String(observedAt), object: objectJson };
     const written = redis
-      .xadd(
-        streamKey,
-        "MAXLEN",
-        "~",
-        maxLength,
-        "*",
-        "type",
-        type,
-        "rv",
-        rv,
-        "observed",
-        String(observedAt),
-        "object",
-        objectJson,
-      )
+      .xadd(streamKey, "MAXLEN", "~", maxLength, "*", ...recordFields(entry))
       .catch((error: unknown) => {
         this.failure ??= error;
       });

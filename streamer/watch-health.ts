@@ -3,6 +3,8 @@
  * and are written at most once per `flushIntervalMs` on the event path, at once on
  * connect/disconnect, so health reporting adds well under one command per event.
  */
+import { recordFields } from "../core/record-codecs.js";
+import type { WatchHealth } from "../core/records.js";
 import type { RedisConnection } from "../core/redis-connection.js";
 
 /** Longest delay before an event's time reaches the `watch` hash. */
@@ -59,17 +61,14 @@ export class WatchHealthReporter {
   /** Writes the hash; failures are ignored (health is advisory and rewritten soon). */
   flush(): void {
     this.lastFlushAt = this.now();
-    const fields: string[] = [
-      "connected",
-      this.connected ? "1" : "0",
-      "reconnects",
-      String(this.reconnects),
-      "gones",
-      String(this.gones),
-    ];
-    if (this.lastEventAt !== undefined) fields.push("lastEventAt", String(this.lastEventAt));
-    if (this.lastBookmarkAt !== undefined) fields.push("lastBookmarkAt", String(this.lastBookmarkAt));
-    if (this.resourceVersion !== undefined) fields.push("resourceVersion", this.resourceVersion);
-    this.redis.hset(this.key, ...fields).catch(() => undefined);
+    const health: WatchHealth = {
+      connected: this.connected ? "1" : "0",
+      reconnects: String(this.reconnects),
+      gones: String(this.gones),
+      ...(this.lastEventAt !== undefined ? { lastEventAt: String(this.lastEventAt) } : {}),
+      ...(this.lastBookmarkAt !== undefined ? { lastBookmarkAt: String(this.lastBookmarkAt) } : {}),
+      ...(this.resourceVersion !== undefined ? { resourceVersion: this.resourceVersion } : {}),
+    };
+    this.redis.hset(this.key, ...recordFields(health)).catch(() => undefined);
   }
 }

@@ -11,6 +11,13 @@ import type { KindSpec } from "../../core/kinds.js";
 import type { RedisConnection } from "../../core/redis-connection.js";
 import { kindKeys, type KindKeys } from "../../core/redis-keys.js";
 import { streamDelay } from "../../metrics/kube-timestamp.js";
+import {
+  decodeEventEntry,
+  decodeStateMeta,
+  decodeVerificationEntry,
+  decodeWatchHealth,
+} from "../../core/record-codecs.js";
+import type { VerificationEntry } from "../../core/records.js";
 import { decodeFields, type FlatFields, type RawStreamEntry } from "../../core/stream-entry.js";
 import { STREAM_START, streamIdMs, type StreamId } from "../../core/stream-id.js";
 
@@ -83,20 +90,22 @@ class KindCollector {
     for (const [id, fields] of entries) this.add(id, fields);
     if (entries.length > 0) this.lastId = entries[entries.length - 1]?.[0];
     else this.lastId ??= STREAM_START;
-    const [watch, meta, verifications] = await Promise.all([
+    const [rawWatch, rawMeta, verifications] = await Promise.all([
       redis.hgetall(this.keys.watch),
       redis.hgetall(this.keys.stateMeta),
       redis.xrevrange(this.keys.verifications, "+", "-", "COUNT", RECENT_VERIFICATIONS),
     ]);
+    const watch = decodeWatchHealth(rawWatch);
+    const meta = decodeStateMeta(rawMeta);
     return {
       id: this.kind.id,
-      objects: numberOrNull(meta["objectCount"]),
-      verifiedAgeMs: ageOrNull(meta["verifiedAt"], now),
-      lastEventAgeMs: ageOrNull(meta["lastEventObservedAt"], now),
-      watchConnected: watch["connected"] === undefined ? null : watch["connected"] === "1",
-      reconnects: numberOrNull(watch["reconnects"]),
-      gones: numberOrNull(watch["gones"]),
-      bookmarkAgeMs: ageOrNull(watch["lastBookmarkAt"], now),
+      objects: numberOrNull(meta?.objectCount),
+      verifiedAgeMs: ageOrNull(meta?.verifiedAt, now),
+      lastEventAgeMs: ageOrNull(meta?.lastEventObservedAt, now),
+      watchConnected: watch === undefined ? null : watch.connected === "1",
+      reconnects: numberOrNull(watch?.reconnects),
+      gones: numberOrNull(watch?.gones),
+      bookmarkAgeMs: ageOrNull(watch?.lastBookmarkAt, now),
       delays: { ADDED: [...this.delays.ADDED], DELETED: [...this.delays.DELETED] },
       rate: this.rate(now),
       verifications: verifications.reverse().map(([id, raw]) => verificationSample(id, raw)),
@@ -104,14 +113,14 @@ class KindCollector {
   }
 
   private add(id: StreamId, raw: FlatFields): void {
-    const fields = decodeFields(raw);
-    const type = fields.get("type");
-    if (type !== "ADDED" && type !== "MODIFIED" && type !== "DELETED") return;
+    const entry = decodeEventEntry(decodeFields(raw));
+    if ("invalid" in entry || entry.type === "SNAPSHOT") return;
+    const { type } = entry;
     const second = Math.floor(streamIdMs(id) / 1000) * 1000;
     this.counts.set(second, (this.counts.get(second) ?? 0) + 1);
     if (type === "MODIFIED") return;
-    const observed = Number(fields.get("observed"));
-    const metadata = metadataOf(fields.get("object"));
+    const observed = Number(entry.observed);
+    const metadata = metadataOf(entry.object);
     const delay = metadata === undefined ? undefined : streamDelay({ type, metadata }, observed);
     if (delay === undefined || !Number.isFinite(delay.delayMs)) return;
     const list = this.delays[type];
@@ -164,8 +173,8 @@ export class DashboardDataSource {
 }
 
 function verificationSample(id: StreamId, raw: FlatFields): VerificationSample {
-  const fields = decodeFields(raw);
-  const number = (name: string): number => Number(fields.get(name) ?? 0) || 0;
+  const entry = decodeVerificationEntry(decodeFields(raw));
+  const number = (name: keyof VerificationEntry): number => Number(entry?.[name] ?? 0) || 0;
   return {
     t: number("finishedAt") || streamIdMs(id),
     missing: number("missing"),

@@ -7,7 +7,8 @@
  * Single-threaded by construction (Node): a reader that runs synchronously sees one
  * consistent state, and a watch subscribed in the same tick as its initial list misses nothing.
  */
-import type { WatchEventType } from "../../core/records.js";
+import { decodeStateMeta } from "../../core/record-codecs.js";
+import type { ChangeEntry, WatchEventType } from "../../core/records.js";
 import { BadObjectError, cacheObject, type CachedObject } from "./cached-object.js";
 import { ChangeRing } from "./change-ring.js";
 import { LabelIndex } from "./label-index.js";
@@ -43,16 +44,7 @@ export interface StateSnapshot {
 }
 
 /** One `changes` entry with its stream id. */
-export type FeedChange =
-  | {
-      readonly id: StreamId;
-      readonly type: WatchEventType;
-      readonly key: string;
-      readonly rv: string;
-      readonly object: string;
-      readonly epoch: string;
-    }
-  | { readonly id: StreamId; readonly type: "RESET"; readonly epoch: string };
+export type FeedChange = ChangeEntry & { readonly id: StreamId };
 
 /** A change as the replica applied it. */
 export interface ReplicaEvent {
@@ -140,7 +132,7 @@ export class KindReplica {
 
   load(snapshot: StateSnapshot): void {
     const objects = new Map<string, CachedObject>();
-    let highest = resourceVersionOrZero(snapshot.meta["resourceVersion"]);
+    let highest = resourceVersionOrZero(decodeStateMeta(snapshot.meta)?.resourceVersion);
     for (const [key, json] of Object.entries(snapshot.state)) {
       const cached = this.parse(key, json);
       if (cached === undefined) continue;
@@ -414,11 +406,12 @@ export class KindReplica {
 }
 
 function metaFrom(raw: Readonly<Record<string, string>>): ReplicaMeta {
-  const verifiedAt = optionalNumber(raw["verifiedAt"]);
-  const lastEventObservedAt = optionalNumber(raw["lastEventObservedAt"]);
-  const verifiedResourceVersion = raw["verifiedResourceVersion"];
+  const meta = decodeStateMeta(raw);
+  const verifiedAt = optionalNumber(meta?.verifiedAt);
+  const lastEventObservedAt = optionalNumber(meta?.lastEventObservedAt);
+  const verifiedResourceVersion = meta?.verifiedResourceVersion;
   return {
-    epoch: raw["epoch"] ?? "",
+    epoch: meta?.epoch ?? "",
     ...(verifiedResourceVersion !== undefined && verifiedResourceVersion !== ""
       ? { verifiedResourceVersion }
       : {}),

@@ -13,6 +13,7 @@ import { createRedis, type RedisConnection } from "../../core/redis-connection.j
 import { kindKeys, type KindKeys } from "../../core/redis-keys.js";
 import type { FeedChange, KindReplica } from "./kind-replica.js";
 import { asHash, pipelineReplies, replyValue } from "../../core/pipeline-results.js";
+import { decodeChangeEntry } from "../../core/record-codecs.js";
 import { decodeFields, entriesOf, type FlatFields, type RawStreamEntry } from "../../core/stream-entry.js";
 import { compareStreamIds, isStreamId, STREAM_START, type StreamId } from "../../core/stream-id.js";
 
@@ -254,21 +255,7 @@ export function feedHasGap(info: ReadonlyMap<string, string>, position: StreamId
 }
 
 function toChange(id: StreamId, flat: FlatFields): FeedChange {
-  const fields = decodeFields(flat);
-  const type = fields.get("type");
-  const epoch = fields.get("epoch") ?? "";
-  if (type === "ADDED" || type === "MODIFIED" || type === "DELETED") {
-    return {
-      id,
-      type,
-      key: fields.get("key") ?? "",
-      rv: fields.get("rv") ?? "",
-      object: fields.get("object") ?? "",
-      epoch,
-    };
-  }
-  // RESET, or anything unknown: reloading is always safe.
-  return { id, type: "RESET", epoch };
+  return { id, ...decodeChangeEntry(decodeFields(flat)) };
 }
 
 function minDefined(a: number | undefined, b: number | undefined): number | undefined {
