@@ -16,7 +16,7 @@ import { mountDashboard } from "./dashboard-mount.js";
 import { ApiMetrics } from "./observability/api-metrics.js";
 import { KindReplica } from "./replica/kind-replica.js";
 import { ReplicaFeed } from "./replica/redis-feed.js";
-import type { ServedKind } from "./served-kind.js";
+import { isServable, type ServedKind } from "./served-kind.js";
 import type { DerivedViews } from "./http/derived-views.js";
 import { DEFAULT_BOOKMARK_INTERVAL_MS } from "./watch/watch-stream.js";
 
@@ -81,7 +81,13 @@ export function isLoopbackHost(host: string): boolean {
   return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
-export async function startApiServer(options: ApiServerOptions): Promise<RunningPart & { url: string }> {
+export interface RunningApiServer extends RunningPart {
+  readonly url: string;
+  /** What `/readyz` answers: every kind loaded and verified. */
+  ready(): boolean;
+}
+
+export async function startApiServer(options: ApiServerOptions): Promise<RunningApiServer> {
   const host = options.host ?? DEFAULT_HOST;
   const port = options.port ?? DEFAULT_PORT;
   if (options.auth.mode === "none" && !isLoopbackHost(host) && options.allowInsecureNoAuth !== true) {
@@ -179,6 +185,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   return {
     name: "api",
     url,
+    ready: () => kinds.every(isServable),
     stop: () =>
       (stopping ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));

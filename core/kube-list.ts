@@ -21,12 +21,23 @@ export interface ListPagesOptions {
   /** Deadline of one page request; default `KUBE_GET_TIMEOUT_MS` (core/kube-http.ts). */
   readonly pageTimeoutMs?: number;
   /** Receives each page's objects, complete with apiVersion and kind (LIST items lack them). */
-  readonly onPage: (objects: readonly KubeObject[]) => Promise<void>;
+  readonly onPage: (objects: readonly KubeObject[], page?: ListPage) => Promise<void>;
   /**
    * Called when the continue token expired and the list starts over from page one: the
    * pages delivered so far must be discarded, they are not one consistent snapshot.
    */
   readonly onRestart: () => Promise<void>;
+}
+
+/** How far a list has come, after a page. */
+export interface ListPage {
+  /** Objects delivered so far (this page included). */
+  readonly listed: number;
+  /**
+   * Objects still to come, from the page's `remainingItemCount` (an estimate the API server
+   * gives for paginated lists without selectors); undefined when it gave none.
+   */
+  readonly remaining?: number;
 }
 
 export interface ListResult {
@@ -36,7 +47,11 @@ export interface ListResult {
 }
 
 interface ListBody {
-  readonly metadata?: { readonly resourceVersion?: string; readonly continue?: string };
+  readonly metadata?: {
+    readonly resourceVersion?: string;
+    readonly continue?: string;
+    readonly remainingItemCount?: number;
+  };
   readonly items?: readonly KubeObject[];
 }
 
@@ -68,7 +83,8 @@ async function listOnce(options: ListPagesOptions): Promise<ListResult> {
     resourceVersion ??= body.metadata?.resourceVersion;
     const objects = (body.items ?? []).map((item) => ({ apiVersion, kind: options.kind.kind, ...item }));
     count += objects.length;
-    await options.onPage(objects);
+    const remaining = body.metadata?.remainingItemCount;
+    await options.onPage(objects, { listed: count, ...(typeof remaining === "number" ? { remaining } : {}) });
     const next = body.metadata?.continue;
     continueToken = next === undefined || next === "" ? undefined : next;
   } while (continueToken !== undefined);

@@ -2,6 +2,8 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { KindSpec } from "../core/kinds.js";
 import type { Logger } from "../core/logger.js";
+import type { ProblemSink } from "../core/problem-sink.js";
+import type { SyncProgressSink } from "../core/sync-progress.js";
 import { createRedis } from "../core/redis-connection.js";
 import { kindKeys } from "../core/redis-keys.js";
 import type { RunningPart } from "../core/running-part.js";
@@ -32,6 +34,10 @@ export interface StreamerOptions {
   pageTimeoutMs?: number;
   /** Try the streaming list (`sendInitialEvents`) first; default true. */
   streamingList?: boolean;
+  /** Told how far each list has come (krm run's startup banner). */
+  progress?: SyncProgressSink;
+  /** Told of failures and successes, so cluster problems are reported once for all kinds. */
+  problems?: ProblemSink;
 }
 
 /** On stop, queued XADDs get this long to reach Redis before the connection is closed. */
@@ -65,6 +71,8 @@ export function startStreamer(options: StreamerOptions): Promise<RunningPart> {
       : {}),
     ...(options.bookmarkSilenceMs !== undefined ? { bookmarkSilenceMs: options.bookmarkSilenceMs } : {}),
     ...(options.streamingList !== undefined ? { streamingList: options.streamingList } : {}),
+    ...(options.progress !== undefined ? { progress: options.progress } : {}),
+    ...(options.problems !== undefined ? { problems: options.problems } : {}),
   });
   const controller = new AbortController();
   const running = loop.run(controller.signal);

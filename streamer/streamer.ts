@@ -9,6 +9,8 @@ import { Backoff, sleep as defaultSleep, type Sleep } from "../core/backoff.js";
 import type { KindSpec } from "../core/kinds.js";
 import { isGone, isRetriable, isStreamingListUnsupported } from "../core/kube-errors.js";
 import type { Logger } from "../core/logger.js";
+import type { ProblemSink } from "../core/problem-sink.js";
+import type { SyncProgressSink } from "../core/sync-progress.js";
 import { keyOf } from "../core/object-key.js";
 import type { SerializedObject } from "../core/snapshot-writer.js";
 import { EventWriteError } from "./event-writer.js";
@@ -32,6 +34,10 @@ export interface StreamerLoopOptions {
   /** Starts a snapshot (initial list, relist after 410) with `source` "streamer". */
   readonly beginSnapshot: () => SnapshotStaging;
   readonly pageSize?: number;
+  /** Told how far each list has come (krm run's startup banner). */
+  readonly progress?: SyncProgressSink;
+  /** Told of each failure and success, to report cluster problems once for all kinds. */
+  readonly problems?: ProblemSink;
   readonly watchTimeoutSeconds?: number;
   readonly bookmarkSilenceMs?: number;
   /** Try the streaming list first (default true); falls back for good once the server rejects it. */
@@ -110,7 +116,8 @@ export class StreamerLoop {
           this.lastWasGone = false;
         }
         const delayMs = this.backoff.nextDelayMs();
-        const level = isRetriable(error) || isGone(error) ? "info" : "warn";
+        const reported = this.options.problems?.failed(this.options.kind.id, error) === true;
+        const level = reported ? "debug" : isRetriable(error) || isGone(error) ? "info" : "warn";
         logger[level](
           { err: error, delayMs, resourceVersion: this.resourceVersion },
           "watch ended; resuming after backoff",
@@ -128,10 +135,18 @@ export class StreamerLoop {
       const result = await this.options.kube.list({
         ...(this.options.pageSize !== undefined ? { pageSize: this.options.pageSize } : {}),
         signal,
-        onPage: (objects) => staged.add(objects),
+        onPage: async (objects, page) => {
+          await staged.add(objects);
+          if (page !== undefined) {
+            const total = page.remaining === undefined ? undefined : page.listed + page.remaining;
+            this.options.progress?.listed(page.listed, total);
+          }
+        },
         onRestart: () => staged.discard(),
       });
       await staged.commit(result.resourceVersion);
+      this.options.problems?.succeeded(this.options.kind.id);
+      this.options.progress?.synced(result.count);
       this.resourceVersion = result.resourceVersion;
       this.options.logger.info({ resourceVersion: result.resourceVersion, count: result.count }, "listed");
     } catch (error) {
@@ -154,7 +169,10 @@ export class StreamerLoop {
         timeoutSeconds: Math.max(1, Math.round(base * (0.8 + 0.4 * this.random()))),
         silenceMs: this.options.bookmarkSilenceMs ?? DEFAULT_BOOKMARK_SILENCE_MS,
         signal,
-        onOpen: () => health.setConnected(true),
+        onOpen: () => {
+          health.setConnected(true);
+          this.options.problems?.succeeded(this.options.kind.id);
+        },
       });
       for await (const event of events) {
         this.progressed = true;
@@ -165,6 +183,7 @@ export class StreamerLoop {
             await staged.addSerialized(pending);
             pending = [];
             await staged.commit(event.resourceVersion);
+            this.options.progress?.synced(staged.objectCount);
             this.options.logger.info(
               { resourceVersion: event.resourceVersion, count: staged.objectCount },
               "streaming list done",
@@ -177,6 +196,7 @@ export class StreamerLoop {
             if (pending.length >= pageSize) {
               await staged.addSerialized(pending);
               pending = [];
+              this.options.progress?.listed(staged.objectCount);
             }
           } else {
             throw new StreamingListIgnored(`${event.type} event before the initial-events-end bookmark`);

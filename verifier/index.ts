@@ -2,6 +2,7 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { KindSpec } from "../core/kinds.js";
 import type { Logger } from "../core/logger.js";
+import type { ProblemSink } from "../core/problem-sink.js";
 import { createRedis } from "../core/redis-connection.js";
 import { listPages } from "../core/kube-list.js";
 import { kindKeys } from "../core/redis-keys.js";
@@ -22,6 +23,8 @@ export interface VerifierOptions {
   pageTimeoutMs?: number;
   /** Cap of the `events` stream the SNAPSHOT marker is appended to; default 100000. */
   streamMaxLength?: number;
+  /** Told of failures and successes, so cluster problems are reported once for all kinds. */
+  problems?: ProblemSink;
 }
 
 /** On stop, an in-flight swap gets this long to finish before the connection is closed. */
@@ -51,6 +54,7 @@ export function startVerifier(options: VerifierOptions): Promise<RunningPart> {
     snapshotExists: async () => (await redis.exists(keys.verifiedMeta)) === 1,
     logger: options.logger,
     verifyIntervalMs: options.verifyIntervalMs,
+    ...(options.problems !== undefined ? { problems: options.problems } : {}),
   });
   const controller = new AbortController();
   const running = loop.run(controller.signal);

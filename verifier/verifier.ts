@@ -9,6 +9,7 @@ import { Backoff, sleep as defaultSleep, type Sleep } from "../core/backoff.js";
 import type { KindSpec } from "../core/kinds.js";
 import type { ListPagesOptions, ListResult } from "../core/kube-list.js";
 import type { Logger } from "../core/logger.js";
+import type { ProblemSink } from "../core/problem-sink.js";
 import type { SwapResult } from "../core/snapshot-writer.js";
 import type { KubeObject } from "../core/object-key.js";
 
@@ -32,6 +33,8 @@ export interface VerifierLoopOptions {
   readonly snapshotExists: () => Promise<boolean>;
   readonly logger: Logger;
   readonly verifyIntervalMs: number;
+  /** Told of each failure and success, to report cluster problems once for all kinds. */
+  readonly problems?: ProblemSink;
   readonly backoff?: Backoff;
   readonly sleep?: Sleep;
   readonly now?: () => number;
@@ -57,13 +60,18 @@ export class VerifierLoop {
         const due = this.now() >= nextAt || !(await this.options.snapshotExists());
         if (due && !signal.aborted) {
           await this.verifyOnce(signal);
+          this.options.problems?.succeeded(this.options.kind.id);
           this.backoff.reset();
           nextAt = this.now() + this.options.verifyIntervalMs;
         }
       } catch (error) {
         if (signal.aborted) break;
         const delayMs = this.backoff.nextDelayMs();
-        this.options.logger.warn({ err: error, delayMs }, "verification failed; retrying");
+        const reported = this.options.problems?.failed(this.options.kind.id, error) === true;
+        this.options.logger[reported ? "debug" : "warn"](
+          { err: error, delayMs },
+          "verification failed; retrying",
+        );
         nextAt = this.now() + delayMs;
       }
       await this.sleep(Math.max(0, Math.min(SNAPSHOT_CHECK_MS, nextAt - this.now())), signal);

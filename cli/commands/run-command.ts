@@ -1,5 +1,5 @@
 import { startAggregator } from "../../aggregator/index.js";
-import { startApiServer } from "../../api/index.js";
+import { startApiServer, type RunningApiServer } from "../../api/index.js";
 import type { KindSpec } from "../../core/kinds.js";
 import type { Logger } from "../../core/logger.js";
 import type { RunningPart } from "../../core/running-part.js";
@@ -10,7 +10,9 @@ import { apiConfig, commonConfig, influxConfig, kindsConfig, pageSize, verifyInt
 import { loadKubeConfig } from "../load-kubeconfig.js";
 import { startLocalEnvironment } from "../local/local-environment.js";
 import type { ParsedFlags } from "../parse-flags.js";
+import { ProblemReporter } from "../run/problem-reporter.js";
 import { redisForRun } from "../run/redis-for-run.js";
+import { StartupBanner } from "../run/startup-banner.js";
 
 /**
  * `krm run`: every part for every configured kind in one process. With no cluster
@@ -62,10 +64,27 @@ export async function runCommand(
 
     const base = { redisUrl, keyPrefix: common.keyPrefix };
     const child = (part: string, kind: KindSpec): Logger => logger.child({ part, kind: kind.id });
+    const problems = new ProblemReporter({ server: loaded.server, logger });
+    const banner =
+      env["KRM_QUIET"] === "1"
+        ? undefined
+        : new StartupBanner({
+            kinds: kinds.map((k) => k.id),
+            write: (line) => process.stderr.write(`${line}\n`),
+          });
+    banner?.starting(loaded.server);
     for (const kind of kinds) {
       parts.push(await startAggregator({ ...base, kind, logger: child("aggregator", kind) }));
       parts.push(
-        await startStreamer({ ...base, kind, kubeConfig, pageSize: size, logger: child("streamer", kind) }),
+        await startStreamer({
+          ...base,
+          kind,
+          kubeConfig,
+          pageSize: size,
+          logger: child("streamer", kind),
+          problems,
+          ...(banner !== undefined ? { progress: banner.forKind(kind.id) } : {}),
+        }),
       );
       parts.push(
         await startVerifier({
@@ -75,6 +94,7 @@ export async function runCommand(
           verifyIntervalMs: interval,
           pageSize: size,
           logger: child("verifier", kind),
+          problems,
         }),
       );
     }
@@ -94,7 +114,7 @@ export async function runCommand(
         await startMetricsExporter({ ...base, kinds, influx, logger: logger.child({ part: "metrics" }) }),
       );
     }
-    printWhereToLook(server.url, env);
+    if (banner !== undefined) parts.push(announceReady(banner, server));
     return parts;
   } catch (error) {
     await stopAll(parts, logger);
@@ -113,17 +133,16 @@ export async function stopAll(parts: readonly RunningPart[], logger: Logger): Pr
   }
 }
 
-function printWhereToLook(url: string, env: NodeJS.ProcessEnv): void {
-  if (env["KRM_QUIET"] === "1") return;
-  process.stderr.write(
-    [
-      "",
-      `krm is serving on ${url}`,
-      `  dashboard:  ${url}/dashboard`,
-      `  status:     ${url}/status`,
-      `  kubectl:    kubectl --server ${url} get pods -A`,
-      "Ctrl-C stops everything krm started.",
-      "",
-    ].join("\n"),
-  );
+/** How often `krm run` checks whether it is ready, to say so once. */
+const READY_POLL_MS = 250;
+
+/** Prints the ready block once every kind is listed and the API serves them verified. */
+function announceReady(banner: StartupBanner, server: RunningApiServer): RunningPart {
+  const timer = setInterval(() => {
+    if (!banner.allSynced || !server.ready()) return;
+    banner.ready(server.url);
+    clearInterval(timer);
+  }, READY_POLL_MS);
+  timer.unref();
+  return { name: "startup-banner", stop: () => Promise.resolve(clearInterval(timer)) };
 }
