@@ -237,6 +237,43 @@ export const FLAGS: readonly FlagSpec[] = [
     commands: ["status"],
   },
   { name: "help", type: "boolean", description: "show this help", commands: SUBCOMMANDS },
+  {
+    name: "no-capacity",
+    env: "KRM_NO_CAPACITY",
+    type: "boolean",
+    description: "do not serve capacity.krm.dev (nodepools, consumers, fitreviews, capacityleases)",
+    commands: API,
+  },
+  {
+    name: "capacity-pool-label",
+    env: "KRM_CAPACITY_POOL_LABEL",
+    type: "string",
+    description:
+      "node label naming a node's pool (default: first present of the GKE, EKS, AKS, Karpenter pool labels, then node.kubernetes.io/instance-type, else pool `all`)",
+    commands: API,
+  },
+  {
+    name: "consumer-label",
+    env: "KRM_CONSUMER_LABEL",
+    type: "string",
+    description: "pod label naming a pod's consumer (default: its namespace)",
+    commands: API,
+  },
+  {
+    name: "capacity-overcommit",
+    env: "KRM_CAPACITY_OVERCOMMIT",
+    type: "string",
+    description:
+      "over-commitment factor per pool, reservable = allocatable × factor: pool=1.5,*=1 (default 1)",
+    commands: API,
+  },
+  {
+    name: "capacity-thresholds",
+    env: "KRM_CAPACITY_THRESHOLDS",
+    type: "string",
+    description: "warning:critical percent per resource: cpu=80:95,memory=85:95,*=80:95 (default *=80:95)",
+    commands: API,
+  },
 ];
 
 export function flagsFor(command: Subcommand): FlagSpec[] {

@@ -1,4 +1,5 @@
 import { startApiServer } from "../../api/index.js";
+import { derivedViewsOf } from "../capacity-config.js";
 import type { Logger } from "../../core/logger.js";
 import type { RunningPart } from "../../core/running-part.js";
 import { apiConfig, commonConfig, kindsConfig } from "../config.js";
@@ -26,6 +27,7 @@ export async function apiCommand(
     port: api.port,
     auth: api.auth,
     allowInsecureNoAuth: api.allowInsecureNoAuth,
+    ...derivedViewsOf(values),
     ...(loaded === undefined ? {} : { kubeConfig: loaded.kubeConfig }),
     logger: logger.child({ part: "api" }),
   });

@@ -1,5 +1,6 @@
 import { startAggregator } from "../../aggregator/index.js";
 import { startApiServer, type RunningApiServer } from "../../api/index.js";
+import { derivedViewsOf } from "../capacity-config.js";
 import type { KindSpec } from "../../core/kinds.js";
 import type { Logger } from "../../core/logger.js";
 import type { RunningPart } from "../../core/running-part.js";
@@ -106,6 +107,7 @@ export async function runCommand(
       auth: api.auth,
       allowInsecureNoAuth: api.allowInsecureNoAuth,
       kubeConfig,
+      ...derivedViewsOf(values),
       logger: logger.child({ part: "api" }),
     });
     parts.push(server);
