@@ -2,6 +2,7 @@
 import type { KindSpec } from "../core/kinds.js";
 import type { Logger } from "../core/logger.js";
 import { createRedis } from "../core/redis-connection.js";
+import { reportRedisErrors } from "../core/redis-health.js";
 import { kindKeys } from "../core/redis-keys.js";
 import type { RunningPart } from "../core/running-part.js";
 import { AggregatorLoop } from "./aggregator.js";
@@ -26,11 +27,9 @@ export function startAggregator(options: AggregatorOptions): Promise<RunningPart
   const keys = kindKeys(options.kind, options.keyPrefix);
   const commands = createRedis(options.redisUrl, `krm-aggregator-${options.kind.id}`);
   const reader = createRedis(options.redisUrl, `krm-aggregator-reader-${options.kind.id}`);
-  for (const connection of [commands, reader]) {
-    connection.on("error", (error: unknown) =>
-      options.logger.debug({ err: error }, "redis connection error"),
-    );
-  }
+  // One report per outage: both connections go to the same Redis.
+  reportRedisErrors(commands, options.logger);
+  reader.on("error", (error: unknown) => options.logger.debug({ err: error }, "redis connection error"));
   const loop = new AggregatorLoop({
     kind: options.kind,
     logger: options.logger,

@@ -1,5 +1,6 @@
 import { DurationError, parseDurationMs } from "../core/duration.js";
 import { KindConfigError, resolveKinds, type KindSpec } from "../core/kinds.js";
+import { redactUrl } from "../core/redact.js";
 import type { FlagValues } from "./parse-flags.js";
 import { UsageError } from "./usage-error.js";
 
@@ -122,7 +123,7 @@ export function influxConfig(values: FlagValues): InfluxConfig | undefined {
   try {
     new URL(url);
   } catch {
-    throw new UsageError(`--influx-url=${url}: not a URL (expected e.g. http://127.0.0.1:8086)`);
+    throw new UsageError(`--influx-url=${redactUrl(url)}: not a URL (expected e.g. http://127.0.0.1:8086)`);
   }
   const api = text(values, "influx-api") ?? "auto";
   if (api !== "v1" && api !== "v2" && api !== "auto") {

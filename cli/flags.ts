@@ -15,6 +15,8 @@ export interface FlagSpec {
   readonly default?: string;
   readonly description: string;
   readonly commands: readonly Subcommand[];
+  /** The value is a secret (`value`) or a URL that may carry one (`url`): kept out of logs (core/redact.ts). */
+  readonly secret?: "value" | "url";
 }
 
 /** The commands that run parts of krm (all but `status`, which asks a running krm). */
@@ -37,6 +39,7 @@ export const FLAGS: readonly FlagSpec[] = [
   },
   {
     name: "redis-url",
+    secret: "url",
     env: "REDIS_URL",
     type: "string",
     description:
@@ -124,6 +127,7 @@ export const FLAGS: readonly FlagSpec[] = [
   },
   {
     name: "influx-url",
+    secret: "url",
     env: "INFLUX_URL",
     type: "string",
     description: "InfluxDB URL; metrics are off when unset",
@@ -161,6 +165,7 @@ export const FLAGS: readonly FlagSpec[] = [
   },
   {
     name: "influx-token",
+    secret: "value",
     env: "INFLUX_TOKEN",
     type: "string",
     description: "InfluxDB token",
@@ -175,6 +180,7 @@ export const FLAGS: readonly FlagSpec[] = [
   },
   {
     name: "influx-password",
+    secret: "value",
     env: "INFLUX_PASSWORD",
     type: "string",
     description: "InfluxDB 1.x password",

@@ -1,4 +1,5 @@
 import { createLogger, type Logger } from "../core/logger.js";
+import { redactSecrets } from "../core/redact.js";
 import type { RunningPart } from "../core/running-part.js";
 import { aggregatorCommand, streamerCommand, verifierCommand } from "./commands/per-kind-commands.js";
 import { apiCommand } from "./commands/api-command.js";
@@ -11,6 +12,7 @@ import { startHealthServer } from "./health-server.js";
 import { commandHelp, mainHelp } from "./help.js";
 import { logFormat } from "./log-format.js";
 import { parseFlags, type ParsedFlags } from "./parse-flags.js";
+import { registerFlagSecrets } from "./register-secrets.js";
 import { StartupError } from "./startup-error.js";
 import { USAGE_EXIT_CODE, UsageError } from "./usage-error.js";
 
@@ -44,6 +46,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     );
   }
   const flags = parseFlags(name, rest, env);
+  registerFlagSecrets(flags.values);
   if (flags.values["help"] === true) {
     process.stdout.write(`${commandHelp(name)}\n`);
     return EXIT_OK;
@@ -57,7 +60,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
   const health = name === "run" || name === "api" ? 0 : healthPort(flags.values);
   const parts = await COMMANDS[name](flags, env, logger);
   if (health !== 0) {
-    const server = await startHealthServer(health);
+    const server = await startHealthServer(health, "0.0.0.0", parts);
     server.setReady(true);
     parts.unshift(server);
   }
@@ -93,14 +96,16 @@ main(process.argv.slice(2), process.env).then(
   (code) => process.exit(code),
   (error: unknown) => {
     if (error instanceof UsageError) {
-      process.stderr.write(`krm: ${error.message}\n`);
+      process.stderr.write(`krm: ${redactSecrets(error.message)}\n`);
       process.exit(USAGE_EXIT_CODE);
     }
     if (error instanceof StartupError) {
-      process.stderr.write(`krm: ${error.message}\n`);
+      process.stderr.write(`krm: ${redactSecrets(error.message)}\n`);
       process.exit(error.exitCode);
     }
-    process.stderr.write(`krm: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `krm: ${redactSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`,
+    );
     process.exit(EXIT_STARTUP_FAILED);
   },
 );

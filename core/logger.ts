@@ -1,5 +1,6 @@
-import { pino, type Logger } from "pino";
+import { pino, type DestinationStream, type Logger } from "pino";
 import { build as prettyStream } from "pino-pretty";
+import { redactSecrets } from "./redact.js";
 
 export type { Logger };
 
@@ -9,7 +10,9 @@ export type LogFormat = "json" | "pretty";
 /**
  * pino on stdout, JSON by default as design.md §2 asks. `KRM_LOG_LEVEL` sets the level
  * (default info). `pretty` formats each entry as one readable line (pino-pretty, in-process
- * and synchronous, so nothing is lost when krm exits).
+ * and synchronous, so nothing is lost when krm exits). Every line passes through
+ * `redactSecrets` (core/redact.ts) on its way out, so no password or token reaches the logs,
+ * whichever field or message carries it.
  */
 export function createLogger(
   name: string,
@@ -17,18 +20,20 @@ export function createLogger(
   format: LogFormat = "json",
 ): Logger {
   const options = { name, level, base: { pid: process.pid } };
-  if (format === "json") return pino(options);
+  if (format === "json") return pino(options, redacting(pino.destination({ dest: 1, sync: true })));
   return pino(
     // An error shows as its message on the same line; the stack is for `--log-format json`.
     // (pino-pretty always puts pino's error key `err` on lines of its own, hence `error`.)
     { ...options, formatters: { log: errorAsMessage } },
-    prettyStream({
-      sync: true,
-      singleLine: true,
-      errorLikeObjectKeys: [],
-      ignore: "pid,hostname,name",
-      translateTime: "SYS:HH:MM:ss",
-    }),
+    redacting(
+      prettyStream({
+        sync: true,
+        singleLine: true,
+        errorLikeObjectKeys: [],
+        ignore: "pid,hostname,name",
+        translateTime: "SYS:HH:MM:ss",
+      }),
+    ),
   );
 }
 
@@ -37,6 +42,11 @@ function errorAsMessage(entry: Record<string, unknown>): Record<string, unknown>
   const { err, ...rest } = entry;
   const message = typeof err === "object" && err !== null && "message" in err ? err.message : err;
   return { ...rest, error: String(message) };
+}
+
+/** A destination that writes each line with its secrets replaced. */
+export function redacting(destination: DestinationStream): DestinationStream {
+  return { write: (line: string) => destination.write(redactSecrets(line)) };
 }
 
 /** A logger that drops everything, for unit tests. */

@@ -1,4 +1,6 @@
+import type { ConnectionOptions } from "node:tls";
 import { Redis, Cluster } from "ioredis";
+import { redactUrl, registerUrlSecrets } from "./redact.js";
 
 /** A Redis connection: standalone/Sentinel (`Redis`) or Redis Cluster (`Cluster`). */
 export type RedisConnection = Redis | Cluster;
@@ -7,51 +9,89 @@ export class RedisUrlError extends Error {
   override readonly name = "RedisUrlError";
 }
 
+export interface RedisConnectOptions {
+  /**
+   * TLS settings for the `rediss…` schemes (e.g. `ca` for a private CA). Default: Node's, which
+   * trust the system CAs and those in `NODE_EXTRA_CA_CERTS` (how the CLI is given a CA).
+   */
+  readonly tls?: ConnectionOptions;
+}
+
 /**
  * Opens a connection described by a URL:
  * - `redis://[user:pass@]host:port[/db]` and `rediss://` (TLS): a standalone server;
  * - `redis-sentinel://[user:pass@]host1:port1,host2:port2/<master-name>[?db=N]`: Sentinel;
- * - `redis-cluster://[user:pass@]host1:port1,host2:port2`: Redis Cluster.
+ *   `sentinel-username` / `sentinel-password` query parameters authenticate to the Sentinels
+ *   (the userinfo is the master's); `rediss-sentinel://` speaks TLS to Sentinels and master;
+ * - `redis-cluster://[user:pass@]host1:port1,host2:port2`: Redis Cluster; `rediss-cluster://`
+ *   with TLS.
  * krm's keys carry a per-kind hash tag, so MULTI over one kind's keys is legal in Cluster.
+ * The URL's secrets are registered with core/redact.ts, and error messages show it redacted.
  *
  * Connections retry forever with a capped backoff and queue commands while down, so a
  * Redis restart pauses the parts instead of crashing them. Each part opens its own
  * connection per blocking reader (XREAD BLOCK occupies a connection).
  */
-export function createRedis(url: string, connectionName = "krm"): RedisConnection {
+export function createRedis(
+  url: string,
+  connectionName = "krm",
+  options: RedisConnectOptions = {},
+): RedisConnection {
+  registerUrlSecrets(url);
   const parsed = parseUrl(url);
   const retryStrategy = (attempt: number): number => Math.min(100 * 2 ** Math.min(attempt, 6), 2000);
   const auth = {
     ...(parsed.username !== "" ? { username: decodeURIComponent(parsed.username) } : {}),
     ...(parsed.password !== "" ? { password: decodeURIComponent(parsed.password) } : {}),
   };
+  const tls = options.tls ?? {};
   switch (parsed.protocol) {
     case "redis:":
     case "rediss:":
-      return new Redis(url, { connectionName, retryStrategy, maxRetriesPerRequest: null });
-    case "redis-sentinel:": {
+      return new Redis(url, {
+        connectionName,
+        retryStrategy,
+        maxRetriesPerRequest: null,
+        ...(parsed.protocol === "rediss:" ? { tls } : {}),
+      });
+    case "redis-sentinel:":
+    case "rediss-sentinel:": {
       const name = parsed.pathname.replace(/^\//, "");
-      if (name === "") throw new RedisUrlError(`${url}: a Sentinel URL needs the master name as its path`);
+      if (name === "")
+        throw new RedisUrlError(`${redactUrl(url)}: a Sentinel URL needs the master name as its path`);
       const db = Number(parsed.searchParams.get("db") ?? "0");
+      const sentinelUsername = parsed.searchParams.get("sentinel-username");
+      const sentinelPassword = parsed.searchParams.get("sentinel-password");
       return new Redis({
         sentinels: hostsOf(parsed, url, 26379),
         name,
         db,
         connectionName,
         ...auth,
+        ...(sentinelUsername !== null ? { sentinelUsername } : {}),
+        ...(sentinelPassword !== null ? { sentinelPassword } : {}),
+        ...(parsed.protocol === "rediss-sentinel:"
+          ? { tls, sentinelTLS: tls, enableTLSForSentinelMode: true }
+          : {}),
         sentinelRetryStrategy: retryStrategy,
         retryStrategy,
         maxRetriesPerRequest: null,
       });
     }
     case "redis-cluster:":
+    case "rediss-cluster:":
       return new Cluster(hostsOf(parsed, url, 6379), {
         clusterRetryStrategy: retryStrategy,
-        redisOptions: { connectionName, ...auth, maxRetriesPerRequest: null },
+        redisOptions: {
+          connectionName,
+          ...auth,
+          maxRetriesPerRequest: null,
+          ...(parsed.protocol === "rediss-cluster:" ? { tls } : {}),
+        },
       });
     default:
       throw new RedisUrlError(
-        `${url}: unsupported scheme; use redis://, rediss://, redis-sentinel:// or redis-cluster://`,
+        `${redactUrl(url)}: unsupported scheme; use redis://, rediss://, redis-sentinel://, rediss-sentinel://, redis-cluster:// or rediss-cluster://`,
       );
   }
 }
@@ -72,7 +112,7 @@ function parseUrl(url: string): URL {
   try {
     return new URL(parsable);
   } catch {
-    throw new RedisUrlError(`${url}: not a URL (expected e.g. redis://127.0.0.1:6379)`);
+    throw new RedisUrlError(`${redactUrl(url)}: not a URL (expected e.g. redis://127.0.0.1:6379)`);
   }
 }
 
@@ -89,10 +129,10 @@ function hostsOf(parsed: URL, url: string, defaultPort: number): { host: string;
       const host = colon < 0 ? h : h.slice(0, colon);
       const port = colon < 0 ? defaultPort : Number(h.slice(colon + 1));
       if (!Number.isInteger(port) || port <= 0 || port > 65535) {
-        throw new RedisUrlError(`${url}: bad port in "${h}"`);
+        throw new RedisUrlError(`${redactUrl(url)}: bad port in "${h}"`);
       }
       return { host, port };
     });
-  if (hosts.length === 0) throw new RedisUrlError(`${url}: no hosts`);
+  if (hosts.length === 0) throw new RedisUrlError(`${redactUrl(url)}: no hosts`);
   return hosts;
 }

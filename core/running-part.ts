@@ -6,4 +6,9 @@
 export interface RunningPart {
   readonly name: string;
   stop(): Promise<void>;
+  /**
+   * Optional: resolves when what the part depends on answers now (Redis, the API server),
+   * rejects with the reason otherwise. `/readyz` (cli/health-server.ts) asks it on every probe.
+   */
+  checkReady?(): Promise<void>;
 }

@@ -11,6 +11,7 @@ import { setLogger } from "@influxdata/influxdb-client";
 import type { KindSpec } from "../core/kinds.js";
 import type { Logger } from "../core/logger.js";
 import { createRedis, type RedisConnection } from "../core/redis-connection.js";
+import { reportRedisErrors } from "../core/redis-health.js";
 import { KEY_PREFIX, kindKeys } from "../core/redis-keys.js";
 import type { RunningPart } from "../core/running-part.js";
 import { createInfluxWriter } from "./create-writer.js";
@@ -56,6 +57,7 @@ export function startMetricsExporter(options: MetricsExporterOptions): Promise<M
 
   const buffer = new PointBuffer(influx.maxBufferedPoints ?? DEFAULT_MAX_BUFFERED_POINTS, batchSize);
   const commands = createRedis(options.redisUrl, "krm-metrics");
+  reportRedisErrors(commands, logger);
   const readerConnections: RedisConnection[] = [];
   const writer = createInfluxWriter(influx, (api, version) =>
     logger.info({ api, version: version === "" ? "unknown" : version }, "InfluxDB write API detected"),
@@ -72,6 +74,9 @@ export function startMetricsExporter(options: MetricsExporterOptions): Promise<M
   const kinds = options.kinds.map((kind) => ({ kind, keys: kindKeys(kind, prefix) }));
   const readers = kinds.map(({ kind, keys }) => {
     const redis = createRedis(options.redisUrl, `krm-metrics-${kind.id}`);
+    redis.on("error", (error: unknown) =>
+      logger.debug({ err: error, kind: kind.id }, "redis connection error"),
+    );
     readerConnections.push(redis);
     return new StreamReader({
       kind,

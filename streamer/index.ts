@@ -5,6 +5,7 @@ import type { Logger } from "../core/logger.js";
 import type { ProblemSink } from "../core/problem-sink.js";
 import type { SyncProgressSink } from "../core/sync-progress.js";
 import { createRedis } from "../core/redis-connection.js";
+import { reportRedisErrors } from "../core/redis-health.js";
 import { kindKeys } from "../core/redis-keys.js";
 import type { RunningPart } from "../core/running-part.js";
 import { listPages } from "../core/kube-list.js";
@@ -46,7 +47,7 @@ export const STOP_GRACE_MS = 5000;
 export function startStreamer(options: StreamerOptions): Promise<RunningPart> {
   const keys = kindKeys(options.kind, options.keyPrefix);
   const redis = createRedis(options.redisUrl, `krm-streamer-${options.kind.id}`);
-  redis.on("error", (error: unknown) => options.logger.debug({ err: error }, "redis connection error"));
+  reportRedisErrors(redis, options.logger);
   const maxLength = options.streamMaxLength ?? DEFAULT_EVENTS_MAX_LENGTH;
   const health = new WatchHealthReporter(redis, keys.watch);
   const loop = new StreamerLoop({

@@ -4,6 +4,7 @@ import type { KindSpec } from "../core/kinds.js";
 import type { Logger } from "../core/logger.js";
 import type { ProblemSink } from "../core/problem-sink.js";
 import { createRedis } from "../core/redis-connection.js";
+import { reportRedisErrors } from "../core/redis-health.js";
 import { listPages } from "../core/kube-list.js";
 import { kindKeys } from "../core/redis-keys.js";
 import { StagedSnapshot } from "../core/snapshot-writer.js";
@@ -32,7 +33,7 @@ export const STOP_GRACE_MS = 5000;
 
 export function startVerifier(options: VerifierOptions): Promise<RunningPart> {
   const redis = createRedis(options.redisUrl, `krm-verifier-${options.kind.id}`);
-  redis.on("error", (error: unknown) => options.logger.debug({ err: error }, "redis connection error"));
+  reportRedisErrors(redis, options.logger);
   const keys = kindKeys(options.kind, options.keyPrefix);
   const loop = new VerifierLoop({
     kind: options.kind,

@@ -10,6 +10,7 @@ import type { KindSpec } from "../../core/kinds.js";
 import type { Logger } from "../../core/logger.js";
 import { Backoff, sleep, type Sleep } from "../../core/backoff.js";
 import { createRedis, type RedisConnection } from "../../core/redis-connection.js";
+import { reportRedisErrors } from "../../core/redis-health.js";
 import { kindKeys, type KindKeys } from "../../core/redis-keys.js";
 import type { FeedChange, KindReplica } from "./kind-replica.js";
 import { asHash, pipelineReplies, replyValue } from "../../core/pipeline-results.js";
@@ -75,7 +76,10 @@ export class ReplicaFeed {
     this.command = connect(options.redisUrl, `krm-api-${options.kind.id}`);
     this.blocking = connect(options.redisUrl, `krm-api-feed-${options.kind.id}`);
     for (const connection of [this.command, this.blocking]) {
-      connection.on("error", () => undefined); // reported through close/ready below
+      // The command connection's errors are logged (once per outage); both feed health below.
+      if (connection === this.command)
+        reportRedisErrors(connection, options.logger.child({ kind: options.kind.id }));
+      else connection.on("error", () => undefined);
       connection.on("close", () => {
         this.disconnectedSince ??= this.now();
       });

@@ -7,6 +7,7 @@ import { startStreamer } from "../../streamer/index.js";
 import { startVerifier } from "../../verifier/index.js";
 import { commonConfig, kindConfig, pageSize, verifyIntervalMs } from "../config.js";
 import { requireKubeConfig } from "../load-kubeconfig.js";
+import { startDependencyCheck } from "../dependency-check.js";
 import type { FlagValues } from "../parse-flags.js";
 
 /** What every per-kind part is started with: its kind, Redis and a logger tagged with both. */
@@ -28,6 +29,15 @@ function partContext(part: string, values: FlagValues, logger: Logger): PartCont
   };
 }
 
+/** What the part's `/readyz` asks: Redis, and the API server for parts that use it. */
+function dependencyCheck(part: string, context: PartContext, kubeConfig?: KubeConfig): RunningPart {
+  return startDependencyCheck({
+    name: `krm-${part}-${context.kind.id}`,
+    redisUrl: context.redisUrl,
+    ...(kubeConfig !== undefined ? { kubeConfig } : {}),
+  });
+}
+
 /** The cluster of a part that talks to the API server, logged once at start. */
 function kubeFor(context: PartContext, values: FlagValues, env: NodeJS.ProcessEnv): KubeConfig {
   const { kubeConfig, server } = requireKubeConfig(commonConfig(values).kubeconfig, env);
@@ -44,7 +54,10 @@ export async function streamerCommand(
   const context = partContext("streamer", values, logger);
   const size = pageSize(values);
   const kubeConfig = kubeFor(context, values, env);
-  return [await startStreamer({ ...context, kubeConfig, pageSize: size })];
+  return [
+    await startStreamer({ ...context, kubeConfig, pageSize: size }),
+    dependencyCheck("streamer", context, kubeConfig),
+  ];
 }
 
 /** `krm verifier --kind K`. */
@@ -57,7 +70,10 @@ export async function verifierCommand(
   const interval = verifyIntervalMs(values);
   const size = pageSize(values);
   const kubeConfig = kubeFor(context, values, env);
-  return [await startVerifier({ ...context, kubeConfig, verifyIntervalMs: interval, pageSize: size })];
+  return [
+    await startVerifier({ ...context, kubeConfig, verifyIntervalMs: interval, pageSize: size }),
+    dependencyCheck("verifier", context, kubeConfig),
+  ];
 }
 
 /** `krm aggregator --kind K`: Redis only, no cluster access. */
@@ -68,5 +84,5 @@ export async function aggregatorCommand(
 ): Promise<RunningPart[]> {
   const context = partContext("aggregator", values, logger);
   context.logger.info("starting");
-  return [await startAggregator(context)];
+  return [await startAggregator(context), dependencyCheck("aggregator", context)];
 }
