@@ -1,3 +1,4 @@
+import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
@@ -26,8 +27,25 @@ export interface RenderedManifests {
   readonly objects: readonly KubeObject[];
 }
 
-/** `kubectl kustomize <dir>`, parsed. */
+/**
+ * `deploy/generate-credentials.sh`, as a user runs it before the first apply: writes
+ * deploy/credentials/ (git-ignored) unless it exists. Safe to call from concurrent runs.
+ */
+export function ensureCredentials(): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    execFile(
+      "sh",
+      [join(DEPLOY_DIR, "generate-credentials.sh")],
+      { timeout: 30_000 },
+      (error, _out, stderr) =>
+        error === null ? resolvePromise() : reject(new Error(`generate-credentials.sh failed: ${stderr}`)),
+    );
+  });
+}
+
+/** `kubectl kustomize <dir>`, parsed; deploy/'s credentials are generated first if missing. */
 export async function renderKustomization(dir: string): Promise<RenderedManifests> {
+  await ensureCredentials();
   const yaml = await kubectlOk(["kustomize", dir]);
   return { yaml, objects: parseObjects(yaml) };
 }

@@ -12,11 +12,14 @@ import {
   renderKustomization,
   type KubeObject,
 } from "./render.js";
+import { allowedClients } from "./network-policies.js";
 import { envFromNames, envValue, workloadsOf, type Workload } from "./workloads.js";
 
 /** Structure of `kubectl kustomize deploy/`: what the design and issue 6 require of it. */
 
 const PIPELINE_ROLES = ["streamer", "verifier", "aggregator"];
+/** krm's roles, each with its own Redis user (deploy/generate-credentials.sh). */
+const ROLES = ["pipeline", "api", "metrics"];
 const KIND_ANNOTATION = "krm.io/kind";
 
 let objects: readonly KubeObject[];
@@ -26,6 +29,14 @@ beforeAll(async () => {
   objects = (await renderKustomization(DEPLOY_DIR)).objects;
   workloads = workloadsOf(objects);
 });
+
+/** A generated Secret's data, decoded. */
+function secretData(name: string): Record<string, string> {
+  const data = (findGenerated(objects, "Secret", name)["data"] ?? {}) as Record<string, string>;
+  return Object.fromEntries(
+    Object.entries(data).map(([key, value]) => [key, Buffer.from(value, "base64").toString()]),
+  );
+}
 
 function pipelines(): Workload[] {
   return workloads.filter((w) => w.object.metadata.labels?.["app.kubernetes.io/component"] === "pipeline");
@@ -125,12 +136,19 @@ describe("every workload", () => {
     expect(new Set(withToken)).toEqual(new Set(["krm-pipeline", "krm-api"]));
   });
 
-  it("runs one krm image, configured from krm-config then the krm-env Secret", () => {
+  it("runs one krm image, configured from krm-config, its role's credentials, then the krm-env Secret", () => {
     const containers = krmContainers();
     expect(new Set(containers.map((c) => c.image)).size).toBe(1);
     const config = findGenerated(objects, "ConfigMap", "krm-config").metadata.name;
     const secret = findGenerated(objects, "Secret", "krm-env").metadata.name;
-    for (const container of containers) expect(envFromNames(container)).toEqual([config, secret]);
+    for (const workload of workloads.filter((w) =>
+      w.containers.some((c) => c.image?.includes("krm") === true),
+    )) {
+      const role = workload.object.metadata.labels?.["app.kubernetes.io/component"] ?? "";
+      const credentials = findGenerated(objects, "Secret", `krm-${role}-credentials`).metadata.name;
+      for (const container of workload.containers)
+        expect(envFromNames(container)).toEqual([config, credentials, secret]);
+    }
   });
 
   it("puts every namespaced object in the krm namespace", () => {
@@ -146,17 +164,24 @@ describe("configuration", () => {
     const twins = new Set(FLAGS.map((flag) => flag.env));
     const config = findGenerated(objects, "ConfigMap", "krm-config");
     const keys = Object.keys(config["data"] as Record<string, string>);
+    for (const role of ROLES) keys.push(...Object.keys(secretData(`krm-${role}-credentials`)));
     expect(keys).toContain("REDIS_URL");
     for (const key of keys) expect(twins, key).toContain(key);
     const containerEnv = krmContainers().flatMap((c) => (c.env ?? []).map((variable) => variable.name));
     for (const name of containerEnv) expect(twins, name).toContain(name);
   });
 
-  it("points the parts at the bundled Redis and InfluxDB Services", () => {
+  it("points each role at the bundled Redis as its own ACL user, and at the bundled InfluxDB", () => {
+    for (const role of ROLES) {
+      const url = new URL(secretData(`krm-${role}-credentials`)["REDIS_URL"] ?? "");
+      expect(`${url.protocol}//${url.username}@${url.host}`).toBe(`redis:${"//"}${role}@redis:6379`);
+      expect(url.password).toMatch(/^[0-9a-f]{48}$/);
+    }
     const data = findGenerated(objects, "ConfigMap", "krm-config")["data"] as Record<string, string>;
-    expect(data["REDIS_URL"]).toBe("redis://redis:6379");
+    expect(data["REDIS_URL"]).toBeUndefined();
     expect(data["INFLUX_URL"]).toBe("http://influxdb:8086");
     expect(data["KRM_AUTH"]).toBe("kubernetes");
+    expect(secretData("krm-metrics-credentials")["INFLUX_USERNAME"]).toBe("krm-metrics");
     findObject(objects, "Service", "redis");
     findObject(objects, "Service", "influxdb");
   });
@@ -232,23 +257,62 @@ describe("Redis", () => {
   });
 });
 
+describe("NetworkPolicies", () => {
+  function clientsOf(name: string): string[] | undefined {
+    const target = workloads.find((w) => w.object.metadata.name === name);
+    if (target === undefined) throw new Error(`no workload ${name}`);
+    const policies = objects.filter((o) => o.kind === "NetworkPolicy");
+    return allowedClients(policies, workloads, target);
+  }
+  const pipelineNames = (): string[] => pipelines().map((w) => w.object.metadata.name);
+
+  it("let only krm's pipelines, API and metrics reach Redis", () => {
+    expect(clientsOf("redis")).toEqual([...pipelineNames(), "krm-api", "krm-metrics"].sort());
+  });
+
+  it("let only the metrics exporter and Chronograf reach InfluxDB", () => {
+    expect(clientsOf("influxdb")).toEqual(["chronograf", "krm-metrics"]);
+  });
+
+  it("let no pod reach Chronograf, the pipelines or the metrics exporter; the API stays reachable", () => {
+    for (const name of ["chronograf", "krm-metrics", ...pipelineNames()])
+      expect(clientsOf(name), name).toEqual([]);
+    expect(clientsOf("krm-api")).toBeUndefined();
+  });
+});
+
 describe("Chronograf", () => {
-  it("loads the dashboards and source in deploy/chronograf from its resources path", async () => {
+  it("loads the dashboards in deploy/chronograf and the source with its read-only user", async () => {
     const chronograf = workloads.find((w) => w.object.metadata.name === "chronograf");
     const container = chronograf?.containers[0];
     const resourcesPath = container ? envValue(container, "RESOURCES_PATH") : undefined;
     const mount = container?.volumeMounts?.find((m) => m.mountPath === resourcesPath);
     const volume = chronograf?.template.spec?.volumes?.find((v) => v.name === mount?.name);
     const configMap = findGenerated(objects, "ConfigMap", "chronograf-resources");
-    expect(volume?.configMap?.name).toBe(configMap.metadata.name);
+    const source = findGenerated(objects, "Secret", "chronograf-source");
+    expect(volume?.projected?.sources?.map((s) => s.configMap?.name ?? s.secret?.name)).toEqual([
+      configMap.metadata.name,
+      source.metadata.name,
+    ]);
 
     const files = (await readdir(join(DEPLOY_DIR, "chronograf")).catch(() => [])).filter((f) =>
-      /\.(dashboard|src)$/.test(f),
+      f.endsWith(".dashboard"),
     );
     const data = (configMap["data"] ?? {}) as Record<string, string>;
     expect(Object.keys(data).sort()).toEqual(files.sort());
     for (const file of files) {
       expect(data[file]).toBe(await readFile(join(DEPLOY_DIR, "chronograf", file), "utf8"));
     }
+    const template = JSON.parse(
+      await readFile(join(DEPLOY_DIR, "chronograf", "krm-influxdb.src"), "utf8"),
+    ) as object;
+    const provisioned = JSON.parse(secretData("chronograf-source")["krm-influxdb.src"] ?? "{}") as object;
+    const influx = secretData("influxdb-credentials");
+    expect(provisioned).toEqual({
+      ...template,
+      username: influx["INFLUXDB_READ_USER"],
+      password: influx["INFLUXDB_READ_USER_PASSWORD"],
+    });
+    expect(influx["INFLUXDB_HTTP_AUTH_ENABLED"]).toBe("true");
   });
 });

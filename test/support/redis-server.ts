@@ -16,6 +16,8 @@ export interface RedisServerOptions {
   readonly binary?: string;
   /** Start it in its own process group, so a terminal's Ctrl-C reaches only its parent (krm run). */
   readonly ownProcessGroup?: boolean;
+  /** More redis-server arguments, e.g. `["--aclfile", path]`. PING must stay open to the default user. */
+  readonly args?: readonly string[];
 }
 
 /** A real redis-server on a free loopback port. */
@@ -65,6 +67,7 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
     "no",
     "--logfile",
     "",
+    ...(options.args ?? []),
   ];
   let server: ManagedProcess | undefined;
   let stopped = false;
