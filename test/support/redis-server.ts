@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { ConnectionOptions } from "node:tls";
 import { Redis } from "ioredis";
 import { freePort } from "./free-port.js";
 import { ManagedProcess, readTail } from "./managed-process.js";
@@ -130,11 +131,13 @@ export async function withClient<T>(
   port: number,
   use: (client: Redis) => Promise<T>,
   password?: string,
+  tls?: ConnectionOptions,
 ): Promise<T> {
   const client = new Redis({
     host: "127.0.0.1",
     port,
     ...(password !== undefined ? { password } : {}),
+    ...(tls !== undefined ? { tls } : {}),
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
