@@ -7,7 +7,12 @@
  * so nothing fails on its own: these functions are how an outage becomes visible.
  */
 import type { Logger } from "./logger.js";
-import { createRedis, type RedisConnection, type RedisConnectOptions } from "./redis-connection.js";
+import {
+  createRedis,
+  RedisUrlError,
+  type RedisConnection,
+  type RedisConnectOptions,
+} from "./redis-connection.js";
 import { redactSecrets, redactUrl } from "./redact.js";
 
 /** A connection not ready this long after it was opened is reported, even without an error event. */
@@ -74,37 +79,49 @@ export async function pingRedis(connection: RedisConnection, timeoutMs = PING_TI
 }
 
 /**
- * Opens `url` once, PINGs and closes. Rejects with a one-line {@link RedisUnreachableError}
- * (URL redacted, with the last connection error) when Redis does not answer within
- * `timeoutMs`, so a command can refuse to start on a wrong `--redis-url`.
+ * Opens `url` once, PINGs and closes. Resolves undefined when Redis answers within
+ * `timeoutMs`, else why not in a few words, redacted: the last connection error, the server's
+ * reply (e.g. NOAUTH, WRONGPASS) or the URL's own error. The one probe for every command
+ * that checks a `--redis-url` before starting (`krm run`, tests).
  */
+export async function redisUnreachableReason(
+  url: string,
+  timeoutMs = 5_000,
+  options: RedisConnectOptions = {},
+): Promise<string | undefined> {
+  let connection: RedisConnection;
+  try {
+    connection = createRedis(url, "krm-probe", options);
+  } catch (error) {
+    if (error instanceof RedisUrlError) return error.message;
+    throw error;
+  }
+  let lastError: string | undefined;
+  connection.on("error", (error: unknown) => {
+    lastError = errorText(error);
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(lastError ?? `no answer within ${timeoutMs / 1000} s`), timeoutMs);
+  });
+  try {
+    const reason = await Promise.race([connection.ping().then(() => undefined, errorText), timeout]);
+    return reason === undefined ? undefined : redactSecrets(reason);
+  } finally {
+    clearTimeout(timer);
+    connection.disconnect();
+  }
+}
+
+/** {@link redisUnreachableReason} as a one-line {@link RedisUnreachableError} naming the (redacted) URL. */
 export async function probeRedisUrl(
   url: string,
   timeoutMs = 5_000,
   options: RedisConnectOptions = {},
 ): Promise<void> {
-  const connection = createRedis(url, "krm-probe", options);
-  let lastError = "no answer";
-  connection.on("error", (error: unknown) => {
-    lastError = errorText(error);
-  });
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      connection.ping(),
-      new Promise((_resolve, reject) => {
-        timer = setTimeout(() => reject(new RedisUnreachableError("timeout")), timeoutMs);
-      }),
-    ]);
-  } catch (error) {
-    const reason = error instanceof RedisUnreachableError ? lastError : errorText(error);
-    throw new RedisUnreachableError(
-      redactSecrets(`cannot reach Redis at ${redactUrl(url)} within ${timeoutMs} ms: ${reason}`),
-    );
-  } finally {
-    clearTimeout(timer);
-    connection.disconnect();
-  }
+  const reason = await redisUnreachableReason(url, timeoutMs, options);
+  if (reason !== undefined)
+    throw new RedisUnreachableError(`cannot reach Redis at ${redactUrl(url)}: ${reason}`);
 }
 
 function errorText(error: unknown): string {

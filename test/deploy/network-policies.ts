@@ -12,10 +12,15 @@ interface LabelSelector {
   readonly matchExpressions?: readonly { key: string; operator: string; values?: readonly string[] }[];
 }
 
+interface Peer {
+  readonly podSelector?: LabelSelector;
+}
+
 interface PolicySpec {
   readonly podSelector: LabelSelector;
   readonly policyTypes?: readonly string[];
-  readonly ingress?: readonly { from?: readonly { podSelector?: LabelSelector }[] }[];
+  // `from` as JSON has it; `_from` as @kubernetes/client-node's model (render.ts parses with it) names it.
+  readonly ingress?: readonly { from?: readonly Peer[]; _from?: readonly Peer[] }[];
 }
 
 export function selects(selector: LabelSelector, labels: Readonly<Record<string, string>>): boolean {
@@ -46,7 +51,9 @@ export function allowedClients(
     .filter((spec) => (spec.policyTypes ?? ["Ingress"]).includes("Ingress"))
     .filter((spec) => selects(spec.podSelector, podLabels(target)));
   if (applying.length === 0) return undefined;
-  const peers = applying.flatMap((spec) => (spec.ingress ?? []).flatMap((rule) => rule.from ?? []));
+  const peers = applying.flatMap((spec) =>
+    (spec.ingress ?? []).flatMap((rule) => rule.from ?? rule._from ?? []),
+  );
   return workloads
     .filter((client) =>
       peers.some((peer) => peer.podSelector !== undefined && selects(peer.podSelector, podLabels(client))),

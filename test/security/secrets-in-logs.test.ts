@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startPasswordRedis, type RedisTopology } from "../deploy/redis-topologies.js";
 import { freePort } from "../support/free-port.js";
 import { writeKubeconfig } from "../support/kubeconfig-file.js";
 import { sharedCluster } from "../support/shared-cluster.js";
@@ -41,10 +42,16 @@ function leaks(output: string): string[] {
 let closedPort: number;
 let dir: string;
 let kubeconfig: string;
+/** A real Redis that requires `redisPassword`. */
+let redis: RedisTopology;
+/** The same, requiring another password: `redisPassword` is wrong there. */
+let otherRedis: RedisTopology;
 const running: KrmProcess[] = [];
 
 beforeAll(async () => {
   closedPort = await freePort();
+  redis = await startPasswordRedis(redisPassword);
+  otherRedis = await startPasswordRedis(`other-${redisPassword}`);
   dir = await mkdtemp(join(tmpdir(), "krm-secrets-"));
   const cluster = sharedCluster();
   // The real API server, with a token it does not know: every request is refused (401).
@@ -57,6 +64,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(running.map((krm) => krm.stop()));
+  await Promise.all([redis.stop(), otherRedis.stop()]);
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -68,10 +76,11 @@ async function run(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promis
 
 const redisUrl = (): string => `redis://krm:${encodeURIComponent(redisPassword)}@127.0.0.1:${closedPort}/0`;
 
-describe("a streamer that reaches neither Redis nor (authenticated) the API server", () => {
-  it("logs the Redis error at the default level within 5 s, and no secret", async () => {
+describe("a streamer with a wrong Redis password", () => {
+  it("logs the refusal at the default level within 5 s, and no secret", async () => {
     const krm = await run(["streamer", "--kind", "pods", "--health-port", String(await freePort())], {
-      REDIS_URL: redisUrl(),
+      // The server wants another password: every connection is refused with WRONGPASS.
+      REDIS_URL: `redis://default:${encodeURIComponent(redisPassword)}@${otherRedis.hosts[0] ?? ""}/0`,
       KUBECONFIG: kubeconfig,
     });
     const unreachable = await waitUntil(
@@ -79,8 +88,19 @@ describe("a streamer that reaches neither Redis nor (authenticated) the API serv
       { what: "the 'redis unreachable' line", timeoutMs: 15_000, describeFailure: () => krm.output() },
     );
     expect(unreachable.level).toBe(ERROR_LEVEL);
+    expect(unreachable["reason"]).toMatch(/WRONGPASS/);
     expect(unreachable.time - krm.startedAt).toBeLessThan(5_000);
-    // The API server refused the planted token, so the failure that carries it was logged too.
+    await krm.stop();
+    expect(leaks(await krm.output())).toEqual([]);
+  });
+});
+
+describe("a streamer whose token the API server refuses", () => {
+  it("logs the API server's 401 and no secret", async () => {
+    const krm = await run(["streamer", "--kind", "pods", "--health-port", String(await freePort())], {
+      REDIS_URL: `redis://default:${encodeURIComponent(redisPassword)}@${redis.hosts[0] ?? ""}/0`,
+      KUBECONFIG: kubeconfig,
+    });
     await waitUntil(async () => ((await krm.output()).includes("Unauthorized") ? true : undefined), {
       what: "the API server's 401 in the log",
       timeoutMs: 30_000,
