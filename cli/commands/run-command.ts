@@ -11,6 +11,7 @@ import { apiConfig, commonConfig, influxConfig, kindsConfig, pageSize, verifyInt
 import { loadKubeConfig } from "../load-kubeconfig.js";
 import { startLocalEnvironment } from "../local/local-environment.js";
 import type { ParsedFlags } from "../parse-flags.js";
+import { estimateObjectCount } from "../run/count-estimate.js";
 import { ProblemReporter } from "../run/problem-reporter.js";
 import { redisForRun } from "../run/redis-for-run.js";
 import { StartupBanner } from "../run/startup-banner.js";
@@ -73,7 +74,14 @@ export async function runCommand(
             kinds: kinds.map((k) => k.id),
             write: (line) => process.stderr.write(`${line}\n`),
           });
-    banner?.starting(loaded.server);
+    if (banner !== undefined) {
+      banner.starting(loaded.server);
+      const counts = await Promise.all(kinds.map((kind) => estimateObjectCount(kubeConfig, kind)));
+      kinds.forEach((kind, i) => {
+        const count = counts[i];
+        if (count !== undefined) banner.estimated(kind.id, count);
+      });
+    }
     for (const kind of kinds) {
       parts.push(await startAggregator({ ...base, kind, logger: child("aggregator", kind) }));
       parts.push(

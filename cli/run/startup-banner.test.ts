@@ -24,7 +24,8 @@ describe("StartupBanner", () => {
     pods.listed(1000, 3000); // within the interval: not shown
     advance(1600);
     pods.listed(1500, 3000);
-    nodes.listed(3); // a streaming list: no total
+    banner.estimated("nodes", 7);
+    nodes.listed(3); // a streaming list: no total of its own, the estimate
     advance(900);
     pods.synced(3000);
     pods.listed(10, 10); // a later relist: the banner is done with pods
@@ -37,7 +38,7 @@ describe("StartupBanner", () => {
       "krm is starting: listing 2 kinds from https://10.0.0.1:6443; the API answers 503 until every kind is verified",
       "  pods: 500 listed of 3000…",
       "  pods: 1500 listed of 3000…",
-      "  nodes: 3 listed…",
+      "  nodes: 3 listed of 7…",
       "  pods: 3000 objects listed in 3.0 s (1/2 kinds)",
       "  nodes: 3 objects listed in 3.0 s (2/2 kinds)",
       "krm is ready: every kind is listed and verified",

@@ -13,6 +13,8 @@ export interface StartupBannerOptions {
 
 interface KindProgress {
   synced: boolean;
+  /** From `estimated`, for lists that carry no count of their own (streaming lists). */
+  estimate: number | undefined;
   lastLineAt: number | undefined;
   startedAt: number;
 }
@@ -30,7 +32,12 @@ export class StartupBanner {
   constructor(private readonly options: StartupBannerOptions) {
     this.now = options.now ?? Date.now;
     for (const kind of options.kinds) {
-      this.progress.set(kind, { synced: false, lastLineAt: undefined, startedAt: this.now() });
+      this.progress.set(kind, {
+        synced: false,
+        estimate: undefined,
+        lastLineAt: undefined,
+        startedAt: this.now(),
+      });
     }
   }
 
@@ -46,6 +53,12 @@ export class StartupBanner {
       listed: (count, total) => this.listed(kind, count, total),
       synced: (count) => this.synced(kind, count),
     };
+  }
+
+  /** The number of objects of `kind` as estimated up front (count-estimate.ts). */
+  estimated(kind: string, count: number): void {
+    const p = this.progress.get(kind);
+    if (p !== undefined) p.estimate = count;
   }
 
   get allSynced(): boolean {
@@ -78,7 +91,8 @@ export class StartupBanner {
     )
       return;
     p.lastLineAt = now;
-    this.options.write(`  ${kind}: ${count} listed${total === undefined ? "" : ` of ${total}`}…`);
+    const of = total ?? p.estimate;
+    this.options.write(`  ${kind}: ${count} listed${of === undefined ? "" : ` of ${of}`}…`);
   }
 
   private synced(kind: string, count: number): void {
@@ -88,7 +102,7 @@ export class StartupBanner {
     const seconds = ((this.now() - p.startedAt) / 1000).toFixed(1);
     const done = [...this.progress.values()].filter((x) => x.synced).length;
     this.options.write(
-      `  ${kind}: ${count} objects listed in ${seconds} s (${done}/${this.progress.size} kinds)`,
+      `  ${kind}: ${count} object${count === 1 ? "" : "s"} listed in ${seconds} s (${done}/${this.progress.size} kinds)`,
     );
   }
 }

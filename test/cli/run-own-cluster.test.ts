@@ -68,10 +68,13 @@ describe("krm run --kubeconfig <your cluster> (README: cache your own cluster)",
 
   beforeAll(async () => {
     await core.createNamespace({ body: { metadata: { name: namespace } } });
-    await core.createNamespacedPod({
-      namespace,
-      body: { metadata: { name: "web" }, spec: { containers: [{ name: "web", image: "nginx" }] } },
-    });
+    // More pods than one --page-size 2 page, so the first list shows progress with a total.
+    for (const name of ["web", "web-1", "web-2", "web-3", "web-4"]) {
+      await core.createNamespacedPod({
+        namespace,
+        body: { metadata: { name }, spec: { containers: [{ name: "web", image: "nginx" }] } },
+      });
+    }
   });
   afterAll(async () => {
     await core.deleteNamespace({ name: namespace }).catch(() => undefined);
@@ -84,7 +87,10 @@ describe("krm run --kubeconfig <your cluster> (README: cache your own cluster)",
     async () => {
       const home = join(dir, "home");
       const port = await freePort();
-      const krm = startKrm(["--kubeconfig", cluster.kubeconfigPath, "--port", String(port)], home);
+      const krm = startKrm(
+        ["--kubeconfig", cluster.kubeconfigPath, "--port", String(port), "--page-size", "2"],
+        home,
+      );
       const base = `http://127.0.0.1:${port}`;
       try {
         await waitUntil(() => (krm.output().stderr.includes("krm is ready") ? true : undefined), {
@@ -101,6 +107,7 @@ describe("krm run --kubeconfig <your cluster> (README: cache your own cluster)",
         for (const kind of ["pods", "deployments.apps", "nodes"]) {
           expect(stderr).toMatch(new RegExp(`  ${kind.replace(".", "\\.")}: \\d+ objects listed in`));
         }
+        expect(stderr).toMatch(/\n {2}pods: \d+ listed of \d+…\n/);
         expect(stderr).toContain(`krm is serving on ${base}`);
         // Not a terminal: JSON log lines, and no ioredis noise anywhere.
         for (const line of stdout.split("\n").filter((l) => l !== ""))
