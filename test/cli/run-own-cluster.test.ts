@@ -105,7 +105,7 @@ describe("krm run --kubeconfig <your cluster> (README: cache your own cluster)",
         expect(stderr.indexOf("krm is starting")).toBeGreaterThanOrEqual(0);
         expect(stderr.indexOf("krm is starting")).toBeLessThan(stderr.indexOf("krm is ready"));
         for (const kind of ["pods", "deployments.apps", "nodes"]) {
-          expect(stderr).toMatch(new RegExp(`  ${kind.replace(".", "\\.")}: \\d+ objects listed in`));
+          expect(stderr).toMatch(new RegExp(`  ${kind.replace(".", "\\.")}: \\d+ objects? listed in`));
         }
         expect(stderr).toMatch(/\n {2}pods: \d+ listed of \d+…\n/);
         expect(stderr).toContain(`krm is serving on ${base}`);
