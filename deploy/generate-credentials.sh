@@ -46,13 +46,14 @@ metrics=$(random)
 # - default: unauthenticated connections may only PING (the readiness probe);
 # - admin: everything, for operators (`redis-cli --user admin`), never given to krm;
 # - pipeline: streamer, verifier, aggregator — read and write;
-# - api: the API replicas — read-only commands on read-only keys;
+# - api: the API replicas — read-only, except the capacity leases (`<prefix>:{capacity}:lease*`,
+#   changed by the scripts of capacity/leases/lease-scripts.ts);
 # - metrics: the exporter — read-only, except its own cursor hashes (`<prefix>:{kind}:metrics-cursor`).
 cat >"$work/users.acl" <<EOF
 user default on nopass resetkeys resetchannels -@all +ping
 user admin on #$(sha256 "$admin") ~* &* +@all
 user pipeline on #$(sha256 "$pipeline") resetkeys ~$prefix:* resetchannels -@all +@read +@write +@keyspace +@stream +@hash +@list +@string +@transaction +@scripting +@connection -@dangerous +info
-user api on #$(sha256 "$api") resetkeys %R~$prefix:* resetchannels -@all +@read +@connection +multi +exec +discard -@dangerous +info
+user api on #$(sha256 "$api") resetkeys %R~$prefix:* ~$prefix:{capacity}:lease* resetchannels -@all +@read +@connection +multi +exec +discard +eval +evalsha +hset +hdel +hincrby +incr +zadd +zrem +time -@dangerous +info
 user metrics on #$(sha256 "$metrics") resetkeys %R~$prefix:* ~$prefix:*:metrics-cursor resetchannels -@all +@read +@connection +multi +exec +discard +eval +evalsha +hset -@dangerous +info
 EOF
 

@@ -143,6 +143,11 @@ describe("with the API's credentials", () => {
     );
   });
 
+  it("writes the capacity leases, its one write", async () => {
+    expect(await attempt(urls.api, ["HSET", "krm:{capacity}:leases", "probe", "{}"])).toBe("ok: 1");
+    expect(await attempt(urls.api, ["HDEL", "krm:{capacity}:leases", "probe"])).toBe("ok: 1");
+  });
+
   it("reads no key outside krm's prefix", async () => {
     expect(await attempt(urls.api, ["GET", "other-app:secret"])).toBe("NOPERM");
   });
