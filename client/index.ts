@@ -17,10 +17,12 @@ import type {
   V1Pod,
   V1Service,
 } from "@kubernetes/client-node";
+import { capacityClient, type CapacityClient } from "./capacity.js";
 import { resourceClient, type ResourceClient } from "./resource-client.js";
 import { Transport, type SleepFunction } from "./transport.js";
 
 export * from "./errors.js";
+export type * from "./capacity.js";
 export type {
   Freshness,
   KrmList,
@@ -52,6 +54,8 @@ export interface KrmClient {
   readonly services: ResourceClient<V1Service>;
   readonly ingresses: ResourceClient<V1Ingress>;
   readonly nodes: ResourceClient<V1Node>;
+  /** capacity.krm.dev: node pools, consumers, fit reviews and capacity leases. */
+  readonly capacity: CapacityClient;
   /**
    * Any resource krm serves, by group ("" for core), version and plural. Pass the
    * client-node model name (e.g. "V1ConfigMap") to get typed, deserialized objects.
@@ -98,6 +102,7 @@ export function createKrmClient(options: KrmClientOptions): KrmClient {
       plural: "nodes",
       modelType: "V1Node",
     }),
+    capacity: capacityClient(transport),
     resource: <T>(group: string, version: string, plural: string, modelType?: string) =>
       resourceClient<T>(transport, {
         group,

@@ -65,7 +65,43 @@ export class Transport {
     }
   }
 
-  private async attempt(url: string, signal: AbortSignal | undefined, stream: boolean): Promise<Response> {
+  /**
+   * One write (POST, PUT, DELETE) with a JSON body, never retried: a create that reached the
+   * server but whose answer was lost must not be sent twice. Resolves with the 2xx response.
+   */
+  async send(
+    method: "POST" | "PUT" | "DELETE",
+    path: string,
+    body?: unknown,
+    signal?: AbortSignal,
+  ): Promise<Response> {
+    const url = `${this.baseUrl}${path}`;
+    let response: Response;
+    try {
+      response = await this.attempt(
+        url,
+        signal,
+        false,
+        method,
+        body === undefined ? undefined : JSON.stringify(body),
+      );
+    } catch (error) {
+      if (error instanceof KrmTimeoutError || signal?.aborted === true) throw error;
+      throw new KrmConnectionError(`cannot reach krm at ${this.baseUrl}: ${describe(error)}`, {
+        cause: error,
+      });
+    }
+    if (response.ok) return response;
+    throw new KrmStatusError(response.status, await readStatus(response));
+  }
+
+  private async attempt(
+    url: string,
+    signal: AbortSignal | undefined,
+    stream: boolean,
+    method = "GET",
+    body?: string,
+  ): Promise<Response> {
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const controller = new AbortController();
     const timer = setTimeout(
@@ -76,8 +112,11 @@ export class Transport {
     signal?.addEventListener("abort", onAbort, { once: true });
     try {
       const response = await fetch(url, {
+        method,
+        ...(body !== undefined ? { body } : {}),
         headers: {
           Accept: "application/json",
+          ...(body !== undefined ? { "Content-Type": "application/json" } : {}),
           ...(this.options.token !== undefined ? { Authorization: `Bearer ${this.options.token}` } : {}),
         },
         signal: controller.signal,

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApiServer } from "../../api/index.js";
+import { capacityExample } from "../../client/capacity-example.js";
 import { capacityViews } from "../../capacity/serve/capacity-views.js";
 import { BUILTIN_KINDS, type KindSpec } from "../../core/kinds.js";
 import { silentLogger } from "../../core/logger.js";
@@ -383,5 +384,16 @@ describe("capacity.krm.dev on two API replicas", () => {
     );
     expect(phase).toBe("Expired");
     expect((await getPool(apis[1] as { url: string }, "large")).status.leased).toEqual({});
+  });
+
+  it("runs the README's typed-client example", async () => {
+    const lines = await capacityExample(apis[0]?.url ?? "");
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^pool small: cpu 75% Warning cpu 75% of reservable$/),
+    );
+    expect(lines).toContainEqual(expect.stringMatching(/^consumer team-a: 3 pods, cpu 3$/));
+    expect(lines).toContainEqual("fit: true (large=3, small=0)");
+    expect(lines).toContainEqual(expect.stringMatching(/^leased lease-[a-z0-9]{5} on large until 20/));
+    expect(lines).toContainEqual("released: Released");
   });
 });
