@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prepares a machine to run and test krm; safe to run again (each step is skipped when done):
-#   1. Debian packages the tests and the local mode use: redis-server, influxdb, chromium;
+#   1. Debian packages the tests and the local mode use: redis-server, influxdb, chromium, and
+#      buildah + mmdebstrap for the container image (scripts/build-image.sh);
 #   2. npm ci (which also installs the Node 24 that krm runs on, via the npm package `node`);
 #   3. kube-apiserver, etcd and InfluxDB 1.8 built from Go modules into ~/.cache/krm/bin (test/cluster/build.ts).
 set -euo pipefail
@@ -12,6 +13,8 @@ missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v influxd >/dev/null 2>&1 || missing+=(influxdb)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v buildah >/dev/null 2>&1 || missing+=(buildah)
+command -v mmdebstrap >/dev/null 2>&1 || missing+=(mmdebstrap)
 if ((${#missing[@]} > 0)); then
   step "apt-get install ${missing[*]}"
   sudo=""

@@ -4,9 +4,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parseStages, type Instruction, type Stage } from "./dockerfile.js";
 
 /**
- * No Docker engine runs in CI, so the image cannot be built here; this lints the Dockerfile's
- * structure instead: multi-stage, slim Node LTS, build then prune, only production files in
- * the runtime stage, non-root, krm as the entrypoint.
+ * The Dockerfile's structure: multi-stage, slim Node LTS, build then prune, only production
+ * files in the runtime stage, non-root, krm as the entrypoint. container-image.test.ts builds
+ * the image (scripts/build-image.sh) and runs it; this checks the rules a run cannot see.
  */
 
 const ROOT = resolve(import.meta.dirname, "../..");
