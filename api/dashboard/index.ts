@@ -7,6 +7,7 @@ import { Router, type Request, type Response } from "express";
 import type { KindSpec } from "../../core/kinds.js";
 import type { Logger } from "../../core/logger.js";
 import { createRedis, type RedisConnection } from "../../core/redis-connection.js";
+import { reportRedisErrors } from "../../core/redis-health.js";
 import { DashboardDataSource } from "./dashboard-data.js";
 import { dashboardPage } from "./page.js";
 
@@ -36,6 +37,8 @@ export const DATA_TIMEOUT_MS = 3000;
 export function createDashboard(options: DashboardOptions): Dashboard {
   const ownsRedis = options.redis === undefined;
   const redis = options.redis ?? createRedis(options.redisUrl, "krm-dashboard");
+  // Errors of a connection it opened are reported, never ioredis' "Unhandled error event".
+  if (ownsRedis) reportRedisErrors(redis, options.logger);
   const source = new DashboardDataSource(redis, options.kinds, options.keyPrefix, options.now);
   const page = dashboardPage();
   const router = Router();

@@ -11,6 +11,7 @@ import { readJsonBody } from "../../api/http/read-body.js";
 import { sendJson } from "../../api/http/respond.js";
 import { requireServable } from "../../api/served-kind.js";
 import { createRedis, type RedisConnection } from "../../core/redis-connection.js";
+import { reportRedisErrors } from "../../core/redis-health.js";
 import { CapacityState } from "../aggregates/capacity-state.js";
 import { validateCapacityConfig, type CapacityConfig } from "../aggregates/config.js";
 import { LeaseStore, leaseObject, type LeaseRecord } from "../leases/lease-store.js";
@@ -188,6 +189,7 @@ class LeaseFollower {
 
   start(): void {
     this.redis = createRedis(this.context.redisUrl, "krm-api-capacity");
+    reportRedisErrors(this.redis, this.context.logger);
     this.store = new LeaseStore(this.redis, this.context.keyPrefix);
     const tick = (): void => {
       if (this.stopped) return;

@@ -271,4 +271,42 @@ describe("krm run --kubeconfig <your cluster> (README: cache your own cluster)",
     ]);
     expect(String(result.stdout)).not.toContain("Unhandled error event");
   });
+
+  it(
+    "with --wait-for-redis keeps waiting for that Redis, saying so without ioredis noise",
+    { timeout: 200_000 },
+    async () => {
+      const closed = await freePort();
+      const krm = startKrm(
+        [
+          "--kubeconfig",
+          cluster.kubeconfigPath,
+          "--port",
+          String(await freePort()),
+          "--redis-url",
+          `redis://127.0.0.1:${closed}`,
+          "--wait-for-redis",
+        ],
+        join(dir, "home-wait"),
+      );
+      try {
+        await waitUntil(
+          () => (krm.output().stdout.includes('"msg":"redis unreachable"') ? true : undefined),
+          {
+            what: "the redis unreachable report",
+            timeoutMs: READY_DEADLINE_MS,
+            abortReason: () =>
+              krm.child.exitCode === null ? undefined : `krm exited with ${krm.child.exitCode}`,
+            describeFailure: () => JSON.stringify(krm.output()).slice(-3000),
+          },
+        );
+        krm.child.kill("SIGINT");
+        await krm.exited;
+        const { stdout, stderr } = krm.output();
+        expect(stdout + stderr).not.toContain("Unhandled error event");
+      } finally {
+        if (krm.child.exitCode === null) krm.child.kill("SIGKILL");
+      }
+    },
+  );
 });
