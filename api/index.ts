@@ -2,6 +2,8 @@
  * `krm api`: serves the aggregated state of every configured kind over Kubernetes-shaped
  * HTTP (design.md §3) from in-memory replicas that follow each kind's change feed in Redis.
  */
+import { DEFAULT_HOST, DEFAULT_PORT } from "./listen-defaults.js";
+import { isLoopbackHost } from "../core/loopback.js";
 import { createServer, type Server } from "node:http";
 import type { Socket } from "node:net";
 import type { KubeConfig } from "@kubernetes/client-node";
@@ -37,8 +39,7 @@ export type RunningDerivedViews = DerivedViews & { stop(): Promise<void> };
 export type DerivedViewsFactory = (context: DerivedViewsContext) => RunningDerivedViews;
 export * from "./freshness.js";
 
-export const DEFAULT_HOST = "127.0.0.1";
-export const DEFAULT_PORT = 8080;
+export { DEFAULT_HOST, DEFAULT_PORT } from "./listen-defaults.js";
 /** Request headers larger than this are answered 431 (node's default is 16 KiB; URLs up to 16 KiB must fit). */
 export const MAX_HEADER_BYTES = 64 * 1024;
 
@@ -75,10 +76,6 @@ export interface ApiServerOptions {
 
 export class ApiConfigError extends Error {
   override readonly name = "ApiConfigError";
-}
-
-export function isLoopbackHost(host: string): boolean {
-  return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 export interface RunningApiServer extends RunningPart {

@@ -1,6 +1,8 @@
 import { DurationError, parseDurationMs } from "../core/duration.js";
 import { KindConfigError, resolveKinds, type KindSpec } from "../core/kinds.js";
 import { redactUrl } from "../core/redact.js";
+import { isLoopbackHost } from "../core/loopback.js";
+import { DEFAULT_REDIS_URL, flagDefault, LOG_LEVELS } from "./flags.js";
 import type { FlagValues } from "./parse-flags.js";
 import { UsageError } from "./usage-error.js";
 
@@ -35,28 +37,32 @@ export interface InfluxConfig {
   readonly password?: string;
 }
 
-const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
+/** `--log-level`, validated: checked before any logger exists, so a bad level is one usage line. */
+export function logLevel(values: FlagValues): string {
+  const level = withDefault(values, "log-level");
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    throw new UsageError(`--log-level=${level}: expected one of ${LOG_LEVELS.join(", ")}`);
+  }
+  return level;
+}
 
 export function commonConfig(values: FlagValues): CommonConfig {
-  const logLevel = text(values, "log-level") ?? "info";
-  if (!LOG_LEVELS.includes(logLevel)) {
-    throw new UsageError(`--log-level=${logLevel}: expected one of ${LOG_LEVELS.join(", ")}`);
-  }
-  const keyPrefix = text(values, "key-prefix") ?? "krm";
+  const level = logLevel(values);
+  const keyPrefix = withDefault(values, "key-prefix");
   if (!/^[A-Za-z0-9_.-]+$/.test(keyPrefix)) {
     throw new UsageError(`--key-prefix=${keyPrefix}: use letters, digits, '_', '.', '-'`);
   }
   return {
-    redisUrl: text(values, "redis-url") ?? "redis://127.0.0.1:6379",
+    redisUrl: text(values, "redis-url") ?? DEFAULT_REDIS_URL,
     keyPrefix,
-    logLevel,
+    logLevel: level,
     kubeconfig: text(values, "kubeconfig"),
   };
 }
 
 /** The kinds of a multi-kind command (`--kinds`). */
 export function kindsConfig(values: FlagValues): KindSpec[] {
-  return resolveKindList((text(values, "kinds") ?? "").split(","), "--kinds");
+  return resolveKindList(withDefault(values, "kinds").split(","), "--kinds");
 }
 
 /** The single kind of a per-kind command (`--kind`, required). */
@@ -92,13 +98,13 @@ export function healthPort(values: FlagValues): number {
 }
 
 export function apiConfig(values: FlagValues): ApiConfig {
-  const host = text(values, "host") ?? "127.0.0.1";
+  const host = withDefault(values, "host");
   const port = integer(values, "port", 0, 65_535);
-  const mode = text(values, "auth") ?? "none";
+  const mode = withDefault(values, "auth");
   const allowInsecureNoAuth = values["allow-insecure-no-auth"] === true;
   switch (mode) {
     case "none":
-      if (!isLoopback(host) && !allowInsecureNoAuth) {
+      if (!isLoopbackHost(host) && !allowInsecureNoAuth) {
         throw new UsageError(
           `--auth=none would expose the cache without authentication on ${host}; bind to 127.0.0.1, choose --auth=token or --auth=kubernetes, or pass --allow-insecure-no-auth`,
         );
@@ -125,24 +131,20 @@ export function influxConfig(values: FlagValues): InfluxConfig | undefined {
   } catch {
     throw new UsageError(`--influx-url=${redactUrl(url)}: not a URL (expected e.g. http://127.0.0.1:8086)`);
   }
-  const api = text(values, "influx-api") ?? "auto";
+  const api = withDefault(values, "influx-api");
   if (api !== "v1" && api !== "v2" && api !== "auto") {
     throw new UsageError(`--influx-api=${api}: expected v1, v2 or auto`);
   }
   return {
     url,
     api,
-    database: text(values, "influx-database") ?? "krm",
+    database: withDefault(values, "influx-database"),
     ...optional("org", text(values, "influx-org")),
     ...optional("bucket", text(values, "influx-bucket")),
     ...optional("token", text(values, "influx-token")),
     ...optional("username", text(values, "influx-username")),
     ...optional("password", text(values, "influx-password")),
   };
-}
-
-export function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "::1" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
@@ -154,8 +156,13 @@ function text(values: FlagValues, name: string): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
+/** The flag's value, or its default from the flag table (values built without parseFlags, e.g. in tests). */
+function withDefault(values: FlagValues, name: string): string {
+  return text(values, name) ?? flagDefault(name);
+}
+
 function duration(values: FlagValues, name: string): number {
-  const value = text(values, name) ?? "";
+  const value = withDefault(values, name);
   try {
     return parseDurationMs(value);
   } catch (error) {
@@ -165,7 +172,7 @@ function duration(values: FlagValues, name: string): number {
 }
 
 function integer(values: FlagValues, name: string, min: number, max: number): number {
-  const value = text(values, name) ?? "";
+  const value = withDefault(values, name);
   const number = Number(value);
   if (!/^[0-9]+$/.test(value) || number < min || number > max) {
     throw new UsageError(`--${name}=${value}: expected an integer from ${min} to ${max}`);

@@ -2,6 +2,16 @@
  * Every command-line flag, its environment twin, default and the subcommands that take it.
  * One table, so `--help`, parsing and the README cannot disagree.
  */
+import { DEFAULT_HOST, DEFAULT_PORT } from "../api/listen-defaults.js";
+import { DEFAULT_PAGE_SIZE } from "../core/kube-list.js";
+import { BUILTIN_KINDS } from "../core/kinds.js";
+import { KEY_PREFIX } from "../core/redis-keys.js";
+
+/** Where the parts (but not `run`, which starts its own) look for Redis when --redis-url is unset. */
+export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+/** pino's levels, in order; `--log-level` accepts exactly these. */
+export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
+
 export const SUBCOMMANDS = ["run", "streamer", "verifier", "aggregator", "api", "metrics", "status"] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
@@ -42,8 +52,7 @@ export const FLAGS: readonly FlagSpec[] = [
     secret: "url",
     env: "REDIS_URL",
     type: "string",
-    description:
-      "redis://, rediss://, redis-sentinel://h1:p1,h2:p2/master or redis-cluster://h1:p1,h2:p2 (default: `run` starts a private redis-server with its data under ~/.local/state/krm; the other commands use redis://127.0.0.1:6379)",
+    description: `redis://, rediss://, redis-sentinel://h1:p1,h2:p2/master or redis-cluster://h1:p1,h2:p2 (default: \`run\` starts a private redis-server with its data under ~/.local/state/krm; the other commands use ${DEFAULT_REDIS_URL})`,
     commands: ALL,
   },
   {
@@ -58,9 +67,8 @@ export const FLAGS: readonly FlagSpec[] = [
     name: "kinds",
     env: "KRM_KINDS",
     type: "string",
-    default: "pods,deployments.apps,persistentvolumeclaims,services,ingresses.networking.k8s.io,nodes",
-    description:
-      "comma list of kinds: built-in names (pods, deploy, …) or group/version/resource/Kind[/cluster]",
+    default: BUILTIN_KINDS.map((kind) => kind.id).join(","),
+    description: `comma list of kinds: built-in names (${BUILTIN_KINDS.flatMap((kind) => [kind.resource, ...kind.shortNames]).join(", ")}) or group/version/resource/Kind[/cluster]`,
     commands: MULTI_KIND,
   },
   {
@@ -82,7 +90,7 @@ export const FLAGS: readonly FlagSpec[] = [
     name: "page-size",
     env: "KRM_PAGE_SIZE",
     type: "string",
-    default: "500",
+    default: String(DEFAULT_PAGE_SIZE),
     description: "LIST page size (limit) used by the verifier and the streamer's relists",
     commands: ["run", "streamer", "verifier"],
   },
@@ -90,7 +98,7 @@ export const FLAGS: readonly FlagSpec[] = [
     name: "host",
     env: "KRM_HOST",
     type: "string",
-    default: "127.0.0.1",
+    default: DEFAULT_HOST,
     description: "API listen address",
     commands: API,
   },
@@ -98,7 +106,7 @@ export const FLAGS: readonly FlagSpec[] = [
     name: "port",
     env: "KRM_PORT",
     type: "string",
-    default: "8080",
+    default: String(DEFAULT_PORT),
     description: "API listen port",
     commands: API,
   },
@@ -198,7 +206,7 @@ export const FLAGS: readonly FlagSpec[] = [
     name: "key-prefix",
     env: "KRM_KEY_PREFIX",
     type: "string",
-    default: "krm",
+    default: KEY_PREFIX,
     description: "prefix of every Redis key, to share one Redis between krm instances",
     commands: ALL,
   },
@@ -207,7 +215,7 @@ export const FLAGS: readonly FlagSpec[] = [
     env: "KRM_LOG_LEVEL",
     type: "string",
     default: "info",
-    description: "pino level: trace, debug, info, warn, error",
+    description: `pino level: ${LOG_LEVELS.join(", ")}`,
     commands: ALL,
   },
   {
@@ -284,4 +292,11 @@ export const FLAGS: readonly FlagSpec[] = [
 
 export function flagsFor(command: Subcommand): FlagSpec[] {
   return FLAGS.filter((flag) => flag.commands.includes(command));
+}
+
+/** A flag's default, from the table; throws for a flag without one (a programming error). */
+export function flagDefault(name: string): string {
+  const value = FLAGS.find((flag) => flag.name === name)?.default;
+  if (value === undefined) throw new Error(`flag --${name} has no default`);
+  return value;
 }

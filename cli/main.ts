@@ -6,7 +6,7 @@ import { apiCommand } from "./commands/api-command.js";
 import { metricsCommand } from "./commands/metrics-command.js";
 import { runCommand, stopAll } from "./commands/run-command.js";
 import { statusCommand } from "./commands/status-command.js";
-import { healthPort } from "./config.js";
+import { healthPort, logLevel } from "./config.js";
 import { SUBCOMMANDS, type Subcommand } from "./flags.js";
 import { startHealthServer } from "./health-server.js";
 import { commandHelp, mainHelp } from "./help.js";
@@ -54,7 +54,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
   if (name === "status") return statusCommand(flags.values, (text) => process.stdout.write(text));
   const logger = createLogger(
     "krm",
-    typeof flags.values["log-level"] === "string" ? flags.values["log-level"] : "info",
+    logLevel(flags.values),
     logFormat(flags.values["log-format"], process.stdout.isTTY === true),
   );
   const health = name === "run" || name === "api" ? 0 : healthPort(flags.values);

@@ -18,6 +18,7 @@ import type {
   V1Service,
 } from "@kubernetes/client-node";
 import { capacityClient, type CapacityClient } from "./capacity.js";
+import { BUILTIN_KINDS } from "../core/kinds.js";
 import { resourceClient, type ResourceClient } from "./resource-client.js";
 import { Transport, type SleepFunction } from "./transport.js";
 
@@ -70,38 +71,27 @@ export interface KrmClient {
 
 export function createKrmClient(options: KrmClientOptions): KrmClient {
   const transport = new Transport(options);
+  // Group, version and plural of each typed member come from the one kind registry.
+  const builtin = <T>(id: string, modelType: string): ResourceClient<T> => {
+    const kind = BUILTIN_KINDS.find((candidate) => candidate.id === id);
+    if (kind === undefined) throw new Error(`no built-in kind ${id}`);
+    return resourceClient<T>(transport, {
+      group: kind.group,
+      version: kind.version,
+      plural: kind.resource,
+      modelType,
+    });
+  };
   return {
-    pods: resourceClient<V1Pod>(transport, { group: "", version: "v1", plural: "pods", modelType: "V1Pod" }),
-    deployments: resourceClient<V1Deployment>(transport, {
-      group: "apps",
-      version: "v1",
-      plural: "deployments",
-      modelType: "V1Deployment",
-    }),
-    persistentVolumeClaims: resourceClient<V1PersistentVolumeClaim>(transport, {
-      group: "",
-      version: "v1",
-      plural: "persistentvolumeclaims",
-      modelType: "V1PersistentVolumeClaim",
-    }),
-    services: resourceClient<V1Service>(transport, {
-      group: "",
-      version: "v1",
-      plural: "services",
-      modelType: "V1Service",
-    }),
-    ingresses: resourceClient<V1Ingress>(transport, {
-      group: "networking.k8s.io",
-      version: "v1",
-      plural: "ingresses",
-      modelType: "V1Ingress",
-    }),
-    nodes: resourceClient<V1Node>(transport, {
-      group: "",
-      version: "v1",
-      plural: "nodes",
-      modelType: "V1Node",
-    }),
+    pods: builtin<V1Pod>("pods", "V1Pod"),
+    deployments: builtin<V1Deployment>("deployments.apps", "V1Deployment"),
+    persistentVolumeClaims: builtin<V1PersistentVolumeClaim>(
+      "persistentvolumeclaims",
+      "V1PersistentVolumeClaim",
+    ),
+    services: builtin<V1Service>("services", "V1Service"),
+    ingresses: builtin<V1Ingress>("ingresses.networking.k8s.io", "V1Ingress"),
+    nodes: builtin<V1Node>("nodes", "V1Node"),
     capacity: capacityClient(transport),
     resource: <T>(group: string, version: string, plural: string, modelType?: string) =>
       resourceClient<T>(transport, {

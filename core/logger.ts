@@ -4,21 +4,18 @@ import { redactSecrets } from "./redact.js";
 
 export type { Logger };
 
-/** json: one pino object per line (design.md §2, for log collectors); pretty: lines for a person. */
+/** json: one pino object per line (docs/architecture.md, "Logs", for log collectors); pretty: lines for a person. */
 export type LogFormat = "json" | "pretty";
 
 /**
- * pino on stdout, JSON by default as design.md §2 asks. `KRM_LOG_LEVEL` sets the level
- * (default info). `pretty` formats each entry as one readable line (pino-pretty, in-process
- * and synchronous, so nothing is lost when krm exits). Every line passes through
- * `redactSecrets` (core/redact.ts) on its way out, so no password or token reaches the logs,
- * whichever field or message carries it.
+ * pino on stdout, JSON by default (docs/architecture.md, "Logs"). The level comes from
+ * `--log-level` (cli/flags.ts holds its default; cli/config.ts validates it). `pretty`
+ * formats each entry as one readable line (pino-pretty, in-process and synchronous, so
+ * nothing is lost when krm exits). Every line passes through `redactSecrets`
+ * (core/redact.ts) on its way out, so no password or token reaches the logs, whichever
+ * field or message carries it.
  */
-export function createLogger(
-  name: string,
-  level = process.env["KRM_LOG_LEVEL"] ?? "info",
-  format: LogFormat = "json",
-): Logger {
+export function createLogger(name: string, level: string, format: LogFormat = "json"): Logger {
   const options = { name, level, base: { pid: process.pid } };
   if (format === "json") return pino(options, redacting(pino.destination({ dest: 1, sync: true })));
   return pino(

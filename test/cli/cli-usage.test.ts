@@ -28,6 +28,13 @@ describe("krm command line", () => {
     ["a bad duration", ["verifier", "--kind", "pods", "--verify-interval", "often"], /invalid duration/],
     ["auth none on a public address", ["api", "--host", "0.0.0.0"], /without authentication/],
     ["metrics without InfluxDB", ["metrics"], /needs --influx-url/],
+    ["a bad log level", ["api", "--log-level", "nope"], /--log-level=nope: expected one of trace/],
+    [
+      "a bad log level of a per-kind part",
+      ["streamer", "--kind", "pods", "--log-level", "loud"],
+      /--log-level=loud/,
+    ],
+    ["a bad log level of run", ["run", "--log-level", "verbose"], /--log-level=verbose/],
   ])("exits 2 with a one-line message on %s", (_case, args, message) => {
     const result = krm(...args);
     expect(result.status).toBe(2);
