@@ -2,6 +2,7 @@ import type { Logger } from "../../core/logger.js";
 import type { RunningPart } from "../../core/running-part.js";
 import { startMetricsExporter } from "../../metrics/index.js";
 import { commonConfig, influxConfig, kindsConfig } from "../config.js";
+import { startDependencyCheck } from "../dependency-check.js";
 import type { FlagValues } from "../parse-flags.js";
 import { UsageError } from "../usage-error.js";
 
@@ -24,5 +25,7 @@ export async function metricsCommand(
       influx,
       logger: logger.child({ part: "metrics" }),
     }),
+    // `/readyz` fails while Redis does not answer (InfluxDB outages are buffered, not fatal).
+    startDependencyCheck({ name: "krm-metrics", redisUrl: common.redisUrl }),
   ];
 }

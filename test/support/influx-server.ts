@@ -14,6 +14,8 @@ export interface InfluxServerOptions {
   readonly dir?: string;
   /** influxd binary; default `influxd` from PATH (Debian's influxdb package, InfluxDB 1.6). */
   readonly binary?: string;
+  /** `[http] auth-enabled`: every request but /ping needs a user (create the first admin without one). */
+  readonly authEnabled?: boolean;
 }
 
 /** A real InfluxDB 1.x on free loopback ports: v1 `/write` and InfluxQL `/query`, no `/api/v2`. */
@@ -61,7 +63,10 @@ export async function startInflux(options: InfluxServerOptions = {}): Promise<In
   const url = `http://127.0.0.1:${port}`;
   const configPath = join(dir, "influxdb.conf");
   const logPath = join(dir, "influxd.log");
-  await writeFile(configPath, influxConfig({ dir, port, rpcPort }));
+  await writeFile(
+    configPath,
+    influxConfig({ dir, port, rpcPort, authEnabled: options.authEnabled === true }),
+  );
   let server: ManagedProcess | undefined;
 
   const start = async (): Promise<void> => {
@@ -129,7 +134,7 @@ async function runQuery(url: string, influxql: string, db: string): Promise<Infl
   return parsed;
 }
 
-function influxConfig(options: { dir: string; port: number; rpcPort: number }): string {
+function influxConfig(options: { dir: string; port: number; rpcPort: number; authEnabled: boolean }): string {
   return `reporting-disabled = true
 bind-address = "127.0.0.1:${options.rpcPort}"
 
@@ -145,7 +150,7 @@ bind-address = "127.0.0.1:${options.rpcPort}"
 [http]
   enabled = true
   bind-address = "127.0.0.1:${options.port}"
-  auth-enabled = false
+  auth-enabled = ${String(options.authEnabled)}
   log-enabled = false
 
 [monitor]
