@@ -40,6 +40,13 @@ describe("routeOf", () => {
     ],
     ["/api/v1/namespaces/a/pods/p/status/x", { type: "unknown" }],
     ["/api/v1/namespaces/%zz/pods", { type: "unknown" }],
+    ["/api/v1/namespaces/..%2F..%2Fetc/pods", { type: "unknown" }],
+    ["/api/v1/namespaces/a%2Fb/pods", { type: "unknown" }],
+    ["/api/v1/namespaces/%2E%2E/pods", { type: "unknown" }],
+    [
+      "/api/v1/namespaces/a%2Db/pods",
+      { type: "resource", group: "", version: "v1", resource: "pods", namespace: "a-b" },
+    ],
     ["/version", { type: "version" }],
     ["/healthz", { type: "healthz" }],
     ["/livez", { type: "healthz" }],

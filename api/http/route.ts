@@ -24,11 +24,17 @@ export type Route =
   | { readonly type: "dashboard" }
   | { readonly type: "unknown" };
 
-/** Splits and decodes path segments; undefined when a segment is not valid percent-encoding. */
+/**
+ * Splits and decodes path segments; undefined when a segment is not valid percent-encoding,
+ * or decodes to something that cannot be one segment. The API server routes on the decoded
+ * path, so an encoded `/` (`..%2F..%2Fetc`) splits the path there and matches no route (404),
+ * and `.`/`..` are never names (apimachinery's path segment rule).
+ */
 function segmentsOf(path: string): string[] | undefined {
   const raw = path.split("/").filter((s) => s !== "");
   try {
-    return raw.map((s) => decodeURIComponent(s));
+    const segments = raw.map((s) => decodeURIComponent(s));
+    return segments.some((s) => s.includes("/") || s === "." || s === "..") ? undefined : segments;
   } catch {
     return undefined;
   }

@@ -79,7 +79,10 @@ function bool(params: URLSearchParams, name: string): boolean | undefined {
   throw new BadRequestError(`invalid ${name} "${value.slice(0, 100)}": expected true or false`);
 }
 
-/** A non-negative integer parameter; above `cap` it is capped. Absent or empty is 0. */
+/** The API server reads `limit` and `timeoutSeconds` as int64: a larger value is a 400, not a cap. */
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** A non-negative int64 parameter; above `cap` it is capped. Absent or empty is 0. */
 function integer(params: URLSearchParams, name: string, cap: number): number {
   const value = params.get(name);
   if (value === null || value === "") return 0;
@@ -87,6 +90,8 @@ function integer(params: URLSearchParams, name: string, cap: number): number {
     throw new BadRequestError(`invalid ${name} "${value.slice(0, 100)}": expected an integer`);
   if (value.startsWith("-"))
     throw new BadRequestError(`invalid ${name} ${value.slice(0, 100)}: must not be negative`);
-  const parsed = value.length > 15 ? Number.POSITIVE_INFINITY : Number(value);
-  return Math.min(parsed, cap);
+  const digits = value.replace(/^0+(?=.)/, "");
+  if (digits.length > 19 || BigInt(digits) > INT64_MAX)
+    throw new BadRequestError(`invalid ${name} "${value.slice(0, 100)}": value out of range`);
+  return Math.min(Number(value), cap);
 }
