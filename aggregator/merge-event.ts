@@ -1,5 +1,5 @@
 /**
- * The merge rule for one watch event (design.md §2), per object by uid and integer
+ * The merge rule for one watch event (docs/merge-rules.md), per object by uid and integer
  * resourceVersion:
  * - an event applies only if it is newer than what the state holds for the key, newer
  *   than the key's tombstone, and — for a key the state does not hold — newer than the last

@@ -1,5 +1,5 @@
 /**
- * The merge rule for a verified snapshot at resourceVersion V (design.md §2):
+ * The merge rule for a verified snapshot at resourceVersion V (docs/merge-rules.md):
  * - objects in the state but not in the snapshot with resourceVersion ≤ V were deleted
  *   behind the stream's back: removed ("extra");
  * - objects in the state newer than the snapshot's copy (or than V) are kept;

@@ -1,6 +1,6 @@
 /**
  * `krm api`: serves the aggregated state of every configured kind over Kubernetes-shaped
- * HTTP (design.md §3) from in-memory replicas that follow each kind's change feed in Redis.
+ * HTTP (docs/api-contract.md) from in-memory replicas that follow each kind's change feed in Redis.
  */
 import { DEFAULT_HOST, DEFAULT_PORT } from "./listen-defaults.js";
 import { isLoopbackHost } from "../core/loopback.js";
@@ -68,7 +68,7 @@ export interface ApiServerOptions {
   readonly ringCapacity?: number;
   /** Bytes of replaced object versions each kind's change ring may keep; see DEFAULT_RING_MAX_BYTES. */
   readonly ringMaxBytes?: number;
-  /** Derived-view groups (design.md §7) served beside the cached kinds. */
+  /** Derived-view groups (docs/derived-views.md) served beside the cached kinds. */
   readonly derivedViews?: readonly DerivedViewsFactory[];
   /** Feed tuning, mostly for tests: XREAD block time and state-meta refresh spacing. */
   readonly feed?: { readonly blockMs?: number; readonly checkIntervalMs?: number };

@@ -14,7 +14,7 @@ export interface LoadedKubeConfig {
 }
 
 /**
- * Resolves the cluster as design.md §2 says: `--kubeconfig`/KUBECONFIG, else the in-cluster
+ * Resolves the cluster as docs/architecture.md says: `--kubeconfig`/KUBECONFIG, else the in-cluster
  * service account, else `~/.kube/config`. Returns undefined when none exists, so `krm run`
  * can fall back to a local cluster; other commands treat that as a usage error.
  */

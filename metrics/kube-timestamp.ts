@@ -1,5 +1,5 @@
 /**
- * Kubernetes object timestamps and the delay measured from them (design.md §5).
+ * Kubernetes object timestamps and the delay measured from them (docs/metrics.md).
  *
  * `metadata.creationTimestamp` and `metadata.deletionTimestamp` are RFC 3339 strings that
  * the API server writes with whole seconds (`2025-01-02T03:04:05Z`): the real instant lies

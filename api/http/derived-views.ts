@@ -1,5 +1,5 @@
 /**
- * The extension point for derived views (design.md §7): API groups computed inside krm
+ * The extension point for derived views (docs/derived-views.md): API groups computed inside krm
  * (`capacity.krm.dev`, `usage.krm.dev`) rather than cached from the API server. A request
  * whose `group/version` is registered goes to that group's handler with any method; the
  * group and its resources appear in discovery. The handler authorizes each verb through

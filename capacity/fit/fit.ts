@@ -1,6 +1,6 @@
 /**
  * Where N replicas of a pod-shaped request fit, by the scheduler's NodeResourcesFit rule
- * (design.md "What the best tools do"): a replica fits on a node when every requested
+ * (docs/derived-views.md, "Models the rules follow"): a replica fits on a node when every requested
  * amount ≤ allocatable − requested there; the node is eligible only when not cordoned, its
  * NoSchedule/NoExecute taints are tolerated, and the nodeSelector matches. A pool's leases
  * hold part of its room, so a pool fits at most ⌊(Σ eligible free − leased) / request⌋.

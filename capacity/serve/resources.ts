@@ -1,4 +1,4 @@
-/** The capacity.krm.dev/v1alpha1 API: group, resources, kinds (design.md §7). */
+/** The capacity.krm.dev/v1alpha1 API: group, resources, kinds (docs/derived-views.md). */
 import type { DerivedResource } from "../../api/http/derived-views.js";
 
 export const CAPACITY_GROUP = "capacity.krm.dev";

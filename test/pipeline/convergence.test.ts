@@ -1,5 +1,5 @@
 /**
- * The cache pipeline converges to the truth under faults (issue 3, design.md §2 and §6):
+ * The cache pipeline converges to the truth under faults (docs/merge-rules.md, docs/testing.md):
  * churn across namespaces and all six built-in kinds while a TCP proxy between krm and the
  * API server cuts and blackholes watches, the API server restarts, etcd is compacted,
  * Redis is flushed and restarted. Once the faults stop, within one verify interval + 5 s,

@@ -38,7 +38,7 @@ export interface ControlPlaneOptions {
   readonly watchCacheDisabledFor?: readonly string[];
 }
 
-/** A running etcd + kube-apiserver pair on loopback. See design.md §6. */
+/** A running etcd + kube-apiserver pair on loopback. See docs/testing.md. */
 export interface ControlPlane {
   /** https://127.0.0.1:<port> */
   readonly url: string;
