@@ -34,6 +34,7 @@ describe("the container image", () => {
   const cluster = sharedCluster();
   const core = cluster.kubeConfig().makeApiClient(CoreV1Api);
   const ns = `krm-image-${randomBytes(3).toString("hex")}`;
+  const names = Array.from({ length: POD_COUNT }, (_, i) => `pod-${i}`);
   let dir = "";
   let built: BuiltImage;
   let config: ImageConfig;
@@ -50,6 +51,16 @@ describe("the container image", () => {
     container = await createReadOnlyContainer(built, config, [
       { source: join(dir, "config"), target: "/mnt" },
     ]);
+    await core.createNamespace({ body: { metadata: { name: ns } } });
+    for (const name of names)
+      await core.createNamespacedPod({
+        namespace: ns,
+        body: {
+          metadata: { name },
+          spec: { containers: [{ name: "c", image: "registry.k8s.io/pause:3.10" }] },
+        },
+      });
+    redis = await startRedis();
   }, IMAGE_BUILD_TIMEOUT_MS + 60_000);
 
   afterAll(async () => {
@@ -94,16 +105,6 @@ describe("the container image", () => {
     "`krm run` inside serves the control plane's pods to kubectl and the typed client",
     { timeout: 300_000 },
     async () => {
-      await core.createNamespace({ body: { metadata: { name: ns } } });
-      for (let i = 0; i < POD_COUNT; i++)
-        await core.createNamespacedPod({
-          namespace: ns,
-          body: {
-            metadata: { name: `pod-${i}` },
-            spec: { containers: [{ name: "c", image: "registry.k8s.io/pause:3.10" }] },
-          },
-        });
-      redis = await startRedis();
       const port = await freePort();
       const krm = start({
         logPath: join(dir, "krm-run.log"),
@@ -113,7 +114,7 @@ describe("the container image", () => {
           "--kubeconfig",
           "/mnt/kubeconfig",
           "--redis-url",
-          redis.url,
+          redisUrl(),
           "--kinds",
           "pods",
           "--host",
@@ -123,18 +124,11 @@ describe("the container image", () => {
         ],
       });
       const url = `http://127.0.0.1:${port}`;
-      await waitUntil(async () => ((await fetch(`${url}/readyz`)).ok ? true : undefined), {
-        what: "krm in the container to be ready",
-        timeoutMs: READY_TIMEOUT_MS,
-        intervalMs: 250,
-        abortReason: () => krm.exited,
-        describeFailure: () => krm.logTail(),
-      });
+      await waitReady(url, [krm]);
       // The server process itself (not only `id`) runs as 10001.
       const status = await readFile(`/proc/${String(krm.pid)}/status`, "utf8");
       expect(/^Uid:\s+(\d+)/m.exec(status)?.[1]).toBe("10001");
 
-      const names = Array.from({ length: POD_COUNT }, (_, i) => `pod-${i}`);
       const kubeconfig = join(dir, "krm.kubeconfig");
       await writeFile(kubeconfig, krmKubeconfig(url));
       const fromKubectl = await waitUntil(
@@ -147,17 +141,73 @@ describe("the container image", () => {
       );
       expect(fromKubectl.sort()).toEqual(names.map((name) => `pod/${name}`));
 
-      const client = createKrmClient({ baseUrl: url });
-      const list = await client.pods.list({ namespace: ns });
-      expect(list.items.map((pod) => pod.metadata?.name).sort()).toEqual(names);
-      expect(list.items.every((pod) => pod.metadata?.creationTimestamp instanceof Date)).toBe(true);
-
-      // Nothing tried to write outside /tmp (the attempt would have failed with EROFS).
-      expect(await readFile(krm.logPath, "utf8")).not.toMatch(/EROFS|read-only file system/i);
-      await krm.stop();
-      expect(krm.exited).toMatch(/code 0\b/);
+      await expectPodsFromTypedClient(url);
+      await expectCleanStop([krm]);
     },
   );
+
+  it(
+    "the API and the pods pipeline as separate containers, as deploy/ runs them, serve the pods",
+    { timeout: 300_000 },
+    async () => {
+      const common = ["--redis-url", redisUrl(), "--key-prefix", "krm-parts"];
+      const parts: ManagedProcess[] = [];
+      for (const part of ["aggregator", "streamer", "verifier"]) {
+        const kube = part === "aggregator" ? [] : ["--kubeconfig", "/mnt/kubeconfig"];
+        const health = ["--health-port", String(await freePort())];
+        parts.push(
+          start({
+            logPath: join(dir, `${part}.log`),
+            args: [part, "--kind", "pods", ...kube, ...health, ...common],
+          }),
+        );
+      }
+      const port = await freePort();
+      const api = ["api", "--kinds", "pods", "--host", "127.0.0.1", "--port", String(port), ...common];
+      parts.push(start({ logPath: join(dir, "api.log"), args: api }));
+      const url = `http://127.0.0.1:${port}`;
+      await waitReady(url, parts);
+      await expectPodsFromTypedClient(url);
+      await expectCleanStop(parts);
+    },
+  );
+
+  function redisUrl(): string {
+    if (redis === undefined) throw new Error("no Redis");
+    return redis.url;
+  }
+
+  async function waitReady(url: string, processes: readonly ManagedProcess[]): Promise<void> {
+    await waitUntil(async () => ((await fetch(`${url}/readyz`)).ok ? true : undefined), {
+      what: `krm in the container to be ready at ${url}`,
+      timeoutMs: READY_TIMEOUT_MS,
+      intervalMs: 250,
+      abortReason: () => processes.find((child) => child.exited !== undefined)?.exited,
+      describeFailure: async () => (await Promise.all(processes.map((child) => child.logTail()))).join("\n"),
+    });
+  }
+
+  async function expectPodsFromTypedClient(url: string): Promise<void> {
+    const client = createKrmClient({ baseUrl: url });
+    const list = await waitUntil(
+      async () => {
+        const pods = await client.pods.list({ namespace: ns });
+        return pods.items.length === POD_COUNT ? pods : undefined;
+      },
+      { what: "the typed client to list the pods through krm", timeoutMs: 60_000, intervalMs: 250 },
+    );
+    expect(list.items.map((pod) => pod.metadata?.name).sort()).toEqual(names);
+    expect(list.items.every((pod) => pod.metadata?.creationTimestamp instanceof Date)).toBe(true);
+  }
+
+  /** Each stops on SIGTERM with exit code 0, and none tried to write outside /tmp (EROFS). */
+  async function expectCleanStop(processes: readonly ManagedProcess[]): Promise<void> {
+    for (const child of [...processes].reverse()) {
+      await child.stop();
+      expect(child.exited, child.logPath).toMatch(/code 0\b/);
+      expect(await readFile(child.logPath, "utf8")).not.toMatch(/EROFS|read-only file system/i);
+    }
+  }
 
   function running(): ReadOnlyContainer {
     if (container === undefined) throw new Error("no container (the image did not build)");
