@@ -25,6 +25,7 @@ COPY cli ./cli
 COPY test ./test
 COPY bench ./bench
 COPY capacity ./capacity
+COPY usage ./usage
 # The runtime needs neither source maps nor declarations (of krm or of its dependencies), nor
 # the compiled tests and benchmarks, nor the dependencies' READMEs and changelogs: about half
 # of the production node_modules (README.md: "The container image").

@@ -13,10 +13,20 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 /** Version the kube-apiserver reports (`--version`, `/version`); matches go.mod's k8s.io/kubernetes. */
 export const KUBERNETES_VERSION = "v1.36.3";
 
+/** Version of Prometheus built for the right-sizing tests; matches go.mod's github.com/prometheus/prometheus v0.316.0. */
+export const PROMETHEUS_VERSION = "3.16.0";
+
 /** One binary built from a Go module under test/cluster/go/. */
 interface GoBinary {
-  readonly name: "kube-apiserver" | "etcd" | "influxd";
+  readonly name: "kube-apiserver" | "etcd" | "influxd" | "prometheus";
   readonly ldflags: readonly string[];
+  /**
+   * The main package to build: "." (the module's own main.go, the default) or a command of a
+   * dependency named by a `tool` directive in go.mod (then the module has no main.go).
+   */
+  readonly package?: string;
+  /** Go build tags. */
+  readonly tags?: readonly string[];
 }
 
 /**
@@ -40,9 +50,21 @@ const BINARIES: readonly GoBinary[] = [
   { name: "etcd", ldflags: [] },
   // InfluxDB 1.8, for the metrics exporter's /api/v2/write path (Debian's influxd is 1.6).
   { name: "influxd", ldflags: [] },
+  // Prometheus for the right-sizing tests: only static scrape configs are needed, so every
+  // service-discovery plugin is left out (`remove_all_sd`), and the web UI too (its assets are
+  // embedded only under the `builtinassets` tag; the HTTP API works without them).
+  {
+    name: "prometheus",
+    package: "github.com/prometheus/prometheus/cmd/prometheus",
+    tags: ["remove_all_sd"],
+    ldflags: [
+      `-X github.com/prometheus/common/version.Version=${PROMETHEUS_VERSION}`,
+      "-X github.com/prometheus/common/version.Branch=krm-test",
+    ],
+  },
 ];
 
-/** Files whose content decides whether a cached binary is still current. */
+/** Files whose content decides whether a cached binary is still current (main.go only when it is the package built). */
 const STAMPED_SOURCES = ["go.mod", "go.sum", "main.go"] as const;
 
 /** Where built binaries are cached: `$KRM_CACHE_DIR/bin`, else `$XDG_CACHE_HOME/krm/bin`, else `~/.cache/krm/bin`. */
@@ -64,6 +86,8 @@ export interface ClusterBinaries {
   readonly etcd: string;
   /** InfluxDB 1.8.10, which speaks both /write and /api/v2/write. */
   readonly influxd18: string;
+  /** Prometheus 3, without service discovery plugins and web UI assets. */
+  readonly prometheus: string;
 }
 
 export interface EnsureBinariesOptions {
@@ -87,6 +111,7 @@ export async function ensureBinaries(options: EnsureBinariesOptions = {}): Promi
     kubeApiServer: join(outDir, "kube-apiserver"),
     etcd: join(outDir, "etcd"),
     influxd18: join(outDir, "influxd"),
+    prometheus: join(outDir, "prometheus"),
   };
 }
 
@@ -101,7 +126,7 @@ async function ensureBinary(binary: GoBinary, outDir: string, log: (line: string
   const started = Date.now();
   log(`building ${binary.name} from ${moduleDir} (first build takes minutes) ...`);
   const temporary = `${output}.${process.pid}.tmp`;
-  await runGoBuild(moduleDir, temporary, binary.ldflags, log);
+  await runGoBuild(moduleDir, temporary, binary, log);
   await rename(temporary, output);
   await writeFile(stampPath, `${stamp}\n`);
   log(`built ${output} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -109,21 +134,34 @@ async function ensureBinary(binary: GoBinary, outDir: string, log: (line: string
 
 async function computeStamp(moduleDir: string, binary: GoBinary): Promise<string> {
   const hash = createHash("sha256");
+  const main = binary.package ?? ".";
   for (const file of STAMPED_SOURCES) {
+    if (file === "main.go" && main !== ".") continue;
     hash.update(`${file}\0`);
     hash.update(await readFile(join(moduleDir, file)));
   }
   hash.update(binary.ldflags.join(" "));
+  if (main !== ".") hash.update(`\0${main}\0${(binary.tags ?? []).join(",")}`);
   return hash.digest("hex");
 }
 
 function runGoBuild(
   moduleDir: string,
   output: string,
-  ldflags: readonly string[],
+  binary: GoBinary,
   log: (line: string) => void,
 ): Promise<void> {
-  const args = ["build", "-trimpath", "-ldflags", ["-s", "-w", ...ldflags].join(" "), "-o", output, "."];
+  const tags = binary.tags ?? [];
+  const args = [
+    "build",
+    "-trimpath",
+    ...(tags.length > 0 ? ["-tags", tags.join(",")] : []),
+    "-ldflags",
+    ["-s", "-w", ...binary.ldflags].join(" "),
+    "-o",
+    output,
+    binary.package ?? ".",
+  ];
   return new Promise((resolvePromise, reject) => {
     const child = spawn("go", args, {
       cwd: moduleDir,
