@@ -67,3 +67,30 @@ export function kindKeys(kind: Pick<KindSpec, "id">, prefix = KEY_PREFIX): KindK
     commitStaging: (token: string) => `${base}:commit-staging:${token}`,
   };
 }
+
+/**
+ * The usage ledger's keys (usage/ledger/), all under the hash tag `{usage}` so its script
+ * may touch them together in Redis Cluster.
+ *
+ * | key                  | type | written by | content |
+ * |----------------------|------|------------|---------|
+ * | ledger-objects:<kind id> | hash | ledger | object uid -> `{v: rv, o: open, c: credited until ms, r: rates, g: groups, k}` JSON |
+ * | ledger-cursors       | hash | ledger     | `<kind id>` -> last applied `changes` stream id; `<kind id>:epoch` -> that feed's epoch |
+ * | hour:<hour start ms> | hash | ledger     | `<resource>\t<group>` -> resource-seconds reserved in that hour (expires after the retention) |
+ */
+export interface LedgerKeys {
+  /** Per-object records of one kind (pods, persistentvolumeclaims). */
+  objects(kindId: string): string;
+  readonly cursors: string;
+  /** Prefix of the hour buckets: the key of the hour starting at `h` ms is `${hourPrefix}${h}`. */
+  readonly hourPrefix: string;
+}
+
+export function ledgerKeys(prefix = KEY_PREFIX): LedgerKeys {
+  const base = `${prefix}:{usage}`;
+  return {
+    objects: (kindId: string) => `${base}:ledger-objects:${kindId}`,
+    cursors: `${base}:ledger-cursors`,
+    hourPrefix: `${base}:hour:`,
+  };
+}

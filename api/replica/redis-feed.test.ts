@@ -48,6 +48,24 @@ describe("feedHasGap", () => {
       true,
     ],
     [
+      "trimmed to empty after the position (XTRIM leaves max-deleted-entry-id at 0-0)",
+      {
+        "last-generated-id": "9-0",
+        "max-deleted-entry-id": "0-0",
+        "recorded-first-entry-id": "0-0",
+        length: "0",
+        "entries-added": "9",
+      },
+      "3-0",
+      true,
+    ],
+    [
+      "empty and caught up",
+      { "last-generated-id": "9-0", "recorded-first-entry-id": "0-0", length: "0", "entries-added": "9" },
+      "9-0",
+      false,
+    ],
+    [
       "nothing read yet, nothing trimmed",
       { "last-generated-id": "2-0", "recorded-first-entry-id": "1-0", length: "2", "entries-added": "2" },
       "0-0",

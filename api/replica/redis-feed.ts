@@ -249,6 +249,14 @@ export function feedHasGap(info: ReadonlyMap<string, string>, position: StreamId
     const length = Number(info.get("length") ?? "0");
     return added > length;
   }
+  // Trimmed to empty (XTRIM MAXLEN 0 leaves max-deleted-entry-id at 0-0): whatever was
+  // generated after `position` is gone.
+  if (
+    Number(info.get("length") ?? "0") === 0 &&
+    known(lastGenerated) &&
+    compareStreamIds(lastGenerated, position) > 0
+  )
+    return true;
   const first = info.get("recorded-first-entry-id");
   return (
     known(first) &&
@@ -258,7 +266,7 @@ export function feedHasGap(info: ReadonlyMap<string, string>, position: StreamId
   );
 }
 
-function toChange(id: StreamId, flat: FlatFields): FeedChange {
+export function toChange(id: StreamId, flat: FlatFields): FeedChange {
   return { id, ...decodeChangeEntry(decodeFields(flat)) };
 }
 

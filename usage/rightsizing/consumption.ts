@@ -32,7 +32,10 @@ export function promqlString(value: string): string {
 }
 
 /** The two queries, exported for their test and for the README. */
-export function consumptionQueries(policy: RightsizingPolicy, namespace?: string): { cpu: string; memory: string } {
+export function consumptionQueries(
+  policy: RightsizingPolicy,
+  namespace?: string,
+): { cpu: string; memory: string } {
   const matchers = ['container!=""', 'container!="POD"'];
   if (namespace !== undefined) matchers.push(`namespace=${promqlString(namespace)}`);
   const selector = `{${matchers.join(",")}}`;
@@ -65,7 +68,7 @@ export async function readConsumption(
     if (namespace === undefined || pod === undefined || container === undefined) return;
     const key = `${namespace}/${pod}`;
     let containers = byPod.get(key);
-    if (containers === undefined) byPod.set(key, (containers = new Map()));
+    if (containers === undefined) byPod.set(key, (containers = new Map<string, ContainerSeries>()));
     let entry = containers.get(container);
     if (entry === undefined) containers.set(container, (entry = { cpuCores: [], memoryBytes: [] }));
     pick(entry).push(...series.values.map(([time, value]): [number, number] => [time, value]));
