@@ -11,7 +11,7 @@
  * missed: see usage/README.md for the bound this gives).
  */
 import { feedHasGap, toChange } from "../../api/replica/redis-feed.js";
-import { decodeFields, entriesOf, type XReadReply } from "../../core/stream-entry.js";
+import { decodeFields, entriesOf } from "../../core/stream-entry.js";
 import { STREAM_START, streamIdMs, type StreamId } from "../../core/stream-id.js";
 import { Backoff, sleep, type Sleep } from "../../core/backoff.js";
 import type { KindSpec } from "../../core/kinds.js";
