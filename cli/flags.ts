@@ -12,7 +12,17 @@ export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
 /** pino's levels, in order; `--log-level` accepts exactly these. */
 export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
 
-export const SUBCOMMANDS = ["run", "streamer", "verifier", "aggregator", "api", "metrics", "status"] as const;
+export const SUBCOMMANDS = [
+  "run",
+  "streamer",
+  "verifier",
+  "aggregator",
+  "api",
+  "metrics",
+  "status",
+  "ledger",
+  "report",
+] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
 export interface FlagSpec {
@@ -30,13 +40,16 @@ export interface FlagSpec {
 }
 
 /** The commands that run parts of krm (all but `status`, which asks a running krm). */
-const ALL: readonly Subcommand[] = ["run", "streamer", "verifier", "aggregator", "api", "metrics"];
+const ALL: readonly Subcommand[] = ["run", "streamer", "verifier", "aggregator", "api", "metrics", "ledger"];
 const KUBE: readonly Subcommand[] = ["run", "streamer", "verifier", "api"];
 const PER_KIND: readonly Subcommand[] = ["streamer", "verifier", "aggregator"];
 const MULTI_KIND: readonly Subcommand[] = ["run", "api", "metrics"];
 const INFLUX: readonly Subcommand[] = ["run", "metrics"];
 const API: readonly Subcommand[] = ["run", "api"];
-const HEALTH: readonly Subcommand[] = ["streamer", "verifier", "aggregator", "metrics"];
+const HEALTH: readonly Subcommand[] = ["streamer", "verifier", "aggregator", "metrics", "ledger"];
+/** Usage accounting and right-sizing (usage/). */
+const LEDGER: readonly Subcommand[] = ["run", "api", "ledger"];
+const RIGHTSIZING: readonly Subcommand[] = ["run", "api"];
 
 export const FLAGS: readonly FlagSpec[] = [
   {
@@ -232,7 +245,7 @@ export const FLAGS: readonly FlagSpec[] = [
     type: "string",
     default: "http://127.0.0.1:8080",
     description: "URL of the running krm to ask",
-    commands: ["status"],
+    commands: ["status", "report"],
   },
   {
     name: "output",
@@ -240,15 +253,117 @@ export const FLAGS: readonly FlagSpec[] = [
     env: "KRM_OUTPUT",
     type: "string",
     default: "table",
-    description: "table or json",
-    commands: ["status"],
+    description: "table or json (report: table, csv or json)",
+    commands: ["status", "report"],
   },
   {
     name: "token",
     env: "KRM_TOKEN",
     type: "string",
     description: "bearer token, when that krm runs with --auth token or kubernetes",
-    commands: ["status"],
+    commands: ["status", "report"],
+  },
+  {
+    name: "usage-labels",
+    env: "KRM_USAGE_LABELS",
+    type: "string",
+    default: "team",
+    description:
+      "comma list of label keys the usage ledger rolls up by besides namespaces (usagereviews groupBy label:KEY)",
+    commands: LEDGER,
+  },
+  {
+    name: "prometheus-url",
+    env: "PROMETHEUS_URL",
+    type: "string",
+    description:
+      "Prometheus with the kubelets' cAdvisor series, for usage.krm.dev recommendations (off when unset)",
+    commands: RIGHTSIZING,
+  },
+  {
+    name: "cpu-percentile",
+    env: "KRM_CPU_PERCENTILE",
+    type: "string",
+    default: "95",
+    description: "recommended CPU request = this percentile of usage (95 or 0.95)",
+    commands: RIGHTSIZING,
+  },
+  {
+    name: "memory-headroom",
+    env: "KRM_MEMORY_HEADROOM",
+    type: "string",
+    default: "1.15",
+    description: "recommended memory request and limit = peak working set × this",
+    commands: RIGHTSIZING,
+  },
+  {
+    name: "min-history",
+    env: "KRM_MIN_HISTORY",
+    type: "string",
+    default: "24h",
+    description: 'less consumption history than this gives "not enough data" instead of advice',
+    commands: RIGHTSIZING,
+  },
+  {
+    name: "rightsizing-window",
+    env: "KRM_RIGHTSIZING_WINDOW",
+    type: "string",
+    default: "168h",
+    description: "how far back recommendations read consumption",
+    commands: RIGHTSIZING,
+  },
+  {
+    name: "rightsizing-step",
+    env: "KRM_RIGHTSIZING_STEP",
+    type: "string",
+    default: "1m",
+    description: "resolution of the consumption read (widened to at most 10,000 points per series)",
+    commands: RIGHTSIZING,
+  },
+  {
+    name: "rate-window",
+    env: "KRM_RATE_WINDOW",
+    type: "string",
+    default: "5m",
+    description: "range of rate() over container_cpu_usage_seconds_total (at least four scrape intervals)",
+    commands: RIGHTSIZING,
+  },
+  {
+    name: "from",
+    env: "KRM_REPORT_FROM",
+    type: "string",
+    description: "start of the period (RFC 3339, or a duration ago such as 24h)",
+    commands: ["report"],
+  },
+  {
+    name: "to",
+    env: "KRM_REPORT_TO",
+    type: "string",
+    description: "end of the period (RFC 3339, or a duration ago; default now)",
+    commands: ["report"],
+  },
+  {
+    name: "group-by",
+    env: "KRM_GROUP_BY",
+    type: "string",
+    default: "namespace",
+    description: "namespace or label:KEY",
+    commands: ["report"],
+  },
+  {
+    name: "cost",
+    env: "KRM_COST",
+    type: "string",
+    description: "a bill total to split among the groups by their usage ratio",
+    commands: ["report"],
+  },
+  {
+    name: "namespace",
+    env: "KRM_NAMESPACE",
+    short: "n",
+    type: "string",
+    description: "only this namespace (report rightsizing)",
+    commands: ["report"],
   },
   { name: "help", type: "boolean", description: "show this help", commands: SUBCOMMANDS },
   {

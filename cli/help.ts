@@ -8,6 +8,9 @@ const SUMMARIES: Readonly<Record<Subcommand, string>> = {
   api: "serve the cached state over a Kubernetes-shaped HTTP API",
   metrics: "export stream delay, drift and watch health to InfluxDB",
   status: "show the freshness of every kind of a running krm, like kubectl get",
+  ledger: "account reserved resource-seconds per pod and PVC into hourly usage buckets in Redis",
+  report:
+    "print a running krm's usage (report usage --from --to --group-by --cost) or right-sizing advice (report rightsizing)",
 };
 
 export function mainHelp(): string {

@@ -5,6 +5,8 @@ import { aggregatorCommand, streamerCommand, verifierCommand } from "./commands/
 import { apiCommand } from "./commands/api-command.js";
 import { metricsCommand } from "./commands/metrics-command.js";
 import { runCommand, stopAll } from "./commands/run-command.js";
+import { ledgerCommand } from "./commands/ledger-command.js";
+import { reportCommand } from "./commands/report-command.js";
 import { statusCommand } from "./commands/status-command.js";
 import { healthPort, logLevel } from "./config.js";
 import { SUBCOMMANDS, type Subcommand } from "./flags.js";
@@ -18,13 +20,14 @@ import { USAGE_EXIT_CODE, UsageError } from "./usage-error.js";
 
 type Command = (flags: ParsedFlags, env: NodeJS.ProcessEnv, logger: Logger) => Promise<RunningPart[]>;
 
-const COMMANDS: Readonly<Record<Exclude<Subcommand, "status">, Command>> = {
+const COMMANDS: Readonly<Record<Exclude<Subcommand, "status" | "report">, Command>> = {
   run: runCommand,
   streamer: (flags, env, logger) => streamerCommand(flags.values, env, logger),
   verifier: (flags, env, logger) => verifierCommand(flags.values, env, logger),
   aggregator: (flags, env, logger) => aggregatorCommand(flags.values, env, logger),
   api: (flags, env, logger) => apiCommand(flags.values, env, logger),
   metrics: (flags, env, logger) => metricsCommand(flags.values, env, logger),
+  ledger: (flags, _env, logger) => ledgerCommand(flags.values, logger),
 };
 
 /** Exit code after a clean shutdown on SIGTERM/SIGINT. */
@@ -45,13 +48,16 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
       `unknown command "${name}"; commands are ${SUBCOMMANDS.join(", ")} (see 'krm --help')`,
     );
   }
-  const flags = parseFlags(name, rest, env);
+  // `krm report <usage|rightsizing>`: the report's name is the one positional argument.
+  const report = name === "report" && rest[0] !== undefined && !rest[0].startsWith("-") ? rest[0] : undefined;
+  const flags = parseFlags(name, report === undefined ? rest : rest.slice(1), env);
   registerFlagSecrets(flags.values);
   if (flags.values["help"] === true) {
     process.stdout.write(`${commandHelp(name)}\n`);
     return EXIT_OK;
   }
   if (name === "status") return statusCommand(flags.values, (text) => process.stdout.write(text));
+  if (name === "report") return reportCommand(report, flags.values, (text) => process.stdout.write(text));
   const logger = createLogger(
     "krm",
     logLevel(flags.values),

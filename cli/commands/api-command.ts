@@ -4,6 +4,8 @@ import type { Logger } from "../../core/logger.js";
 import type { RunningPart } from "../../core/running-part.js";
 import { apiConfig, commonConfig, kindsConfig } from "../config.js";
 import { loadKubeConfig, requireKubeConfig } from "../load-kubeconfig.js";
+import { usageViewsOptions } from "../usage-config.js";
+import { usageViews } from "../../usage/views/usage-views.js";
 import type { FlagValues } from "../parse-flags.js";
 
 /** `krm api`: the kubeconfig is needed only for --auth=kubernetes. */
@@ -27,8 +29,8 @@ export async function apiCommand(
     port: api.port,
     auth: api.auth,
     allowInsecureNoAuth: api.allowInsecureNoAuth,
-    ...derivedViewsOf(values),
     ...(loaded === undefined ? {} : { kubeConfig: loaded.kubeConfig }),
+    derivedViews: [...(derivedViewsOf(values).derivedViews ?? []), usageViews(usageViewsOptions(values))],
     logger: logger.child({ part: "api" }),
   });
   logger.info({ url: server.url, auth: api.auth.mode, kinds: kinds.map((k) => k.id) }, "api listening");

@@ -7,6 +7,9 @@ import type { RunningPart } from "../../core/running-part.js";
 import { startMetricsExporter } from "../../metrics/index.js";
 import { startStreamer } from "../../streamer/index.js";
 import { startVerifier } from "../../verifier/index.js";
+import { startLedger } from "../../usage/ledger/index.js";
+import { usageViews } from "../../usage/views/usage-views.js";
+import { usageLabels, usageViewsOptions } from "../usage-config.js";
 import { apiConfig, commonConfig, influxConfig, kindsConfig, pageSize, verifyIntervalMs } from "../config.js";
 import { loadKubeConfig } from "../load-kubeconfig.js";
 import { startLocalEnvironment } from "../local/local-environment.js";
@@ -34,6 +37,7 @@ export async function runCommand(
   const influx = influxConfig(values);
   const interval = verifyIntervalMs(values);
   const size = pageSize(values);
+  const usage = usageViewsOptions(values);
   const parts: RunningPart[] = [];
 
   try {
@@ -115,10 +119,18 @@ export async function runCommand(
       auth: api.auth,
       allowInsecureNoAuth: api.allowInsecureNoAuth,
       kubeConfig,
-      ...derivedViewsOf(values),
+      derivedViews: [...(derivedViewsOf(values).derivedViews ?? []), usageViews(usage)],
       logger: logger.child({ part: "api" }),
     });
     parts.push(server);
+    parts.push(
+      startLedger({
+        ...base,
+        kinds,
+        labelKeys: usageLabels(values),
+        logger: logger.child({ part: "ledger" }),
+      }),
+    );
     if (influx !== undefined) {
       parts.push(
         await startMetricsExporter({ ...base, kinds, influx, logger: logger.child({ part: "metrics" }) }),
