@@ -37,6 +37,7 @@ describe("redactSecrets by shape", () => {
     ],
     ['{"authorization":"Basic Zm9vOmJhcg=="}', `{"authorization":"${REDACTED}"}`],
     ["nothing secret here: redis://redis:6379", "nothing secret here: redis://redis:6379"],
+    ["Token review failed; Basic auth enabled", "Token review failed; Basic auth enabled"],
   ])("%s", (text, expected) => {
     expect(redactSecrets(text)).toBe(expected);
   });

@@ -27,7 +27,8 @@ const URL_USERINFO_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/?#"']*):([^\s@/?#
 // The value stops at ":" too: a message goes on after a URL with ": why", and a redacted
 // value must not swallow it (values with ":" are caught by value, once registered).
 const QUERY_SECRET = /([?&][\w.-]*(?:password|token|secret)=)[^&#\s"':]+/gi;
-const AUTH_SCHEME = /\b((?:Bearer|Basic|Token)\s+)[\w.~+/=-]+/g;
+// Credentials are long; a short word after "Token" or "Basic" in a message is left alone.
+const AUTH_SCHEME = /\b((?:Bearer|Basic|Token)\s+)[\w.~+/=-]{8,}/g;
 const JSON_SECRET_FIELD = /("(?:\w*(?:password|token|secret)|authorization)"\s*:\s*")(?:[^"\\]|\\.)*"/gi;
 
 const secrets = new Set<string>();
