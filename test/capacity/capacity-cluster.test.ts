@@ -20,7 +20,7 @@ import { waitUntil } from "../support/wait-until.js";
 const POOL_LABEL = "krm-test.dev/pool";
 /** How long figures may trail the API server under churn (watch → Redis → replica → aggregates). */
 const FRESHNESS_WINDOW_MS = 15_000;
-const kinds = BUILTIN_KINDS.filter((k) => k.id === "pods" || k.id === "nodes") as KindSpec[];
+const kinds = BUILTIN_KINDS.filter((k): k is KindSpec => k.id === "pods" || k.id === "nodes");
 
 interface ServedPool {
   metadata: { name: string };
