@@ -98,6 +98,13 @@ describe("bad input", () => {
     ["bad percent-encoding in path", "/api/v1/namespaces/%E0%A4%A/pods", 404, "NotFound"],
     ["negative limit", "/api/v1/pods?limit=-1", 400, "BadRequest"],
     ["non-numeric limit", "/api/v1/pods?limit=ten", 400, "BadRequest"],
+    ["limit beyond int64 (as the API server)", "/api/v1/pods?limit=99999999999999999999", 400, "BadRequest"],
+    [
+      "encoded ../ in a namespace (as the API server)",
+      "/api/v1/namespaces/..%2F..%2Fetc/pods",
+      404,
+      "NotFound",
+    ],
     ["forged continue", `/api/v1/pods?continue=${forged()}`, 400, "BadRequest"],
     ["garbage continue", "/api/v1/pods?continue=bm90LWEtdG9rZW4", 400, "BadRequest"],
     [
@@ -148,7 +155,7 @@ describe("bad input", () => {
 
   it.each([
     ["limit=0 means no limit", "/api/v1/pods?limit=0", 1],
-    ["a huge limit is capped, not an error", "/api/v1/pods?limit=99999999999999999999999", 1],
+    ["the largest int64 limit is capped, not an error", "/api/v1/pods?limit=9223372036854775807", 1],
     ["empty selectors match everything", "/api/v1/pods?labelSelector=&fieldSelector=", 1],
   ])("%s", async (_name, path, count) => {
     const result = await httpGet(`${api.url}${path}`);

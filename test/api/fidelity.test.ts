@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { request } from "node:https";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUILTIN_KINDS } from "../../core/kinds.js";
 import { sharedCluster } from "../support/shared-cluster.js";
@@ -19,29 +18,12 @@ describe("krm answers like the API server", () => {
   let stack: KrmStack;
 
   /** A raw request to the API server (the path is sent as given, not normalized). */
-  const onServer = (rawPath: string): Promise<HttpResult> => {
-    const target = new URL(cluster.clusterUrl);
-    return new Promise((resolve, reject) => {
-      const req = request(
-        {
-          host: target.hostname,
-          port: target.port,
-          path: rawPath,
-          ca,
-          headers: { authorization: `Bearer ${cluster.adminToken}` },
-        },
-        (res) => {
-          res.setEncoding("utf8");
-          let body = "";
-          res.on("data", (chunk: string) => (body += chunk));
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-          res.on("error", reject);
-        },
-      );
-      req.on("error", reject);
-      req.end();
+  const onServer = (rawPath: string): Promise<HttpResult> =>
+    httpGet(`${cluster.clusterUrl}${rawPath}`, {
+      rawPath,
+      ca,
+      headers: { authorization: `Bearer ${cluster.adminToken}` },
     });
-  };
   const onKrm = (rawPath: string): Promise<HttpResult> => httpGet(`${stack.api.url}${rawPath}`, { rawPath });
   const reasonOf = (result: HttpResult): string | undefined => {
     try {

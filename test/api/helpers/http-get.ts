@@ -1,4 +1,5 @@
-import { request } from "node:http";
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 
 export interface HttpResult {
   readonly status: number;
@@ -9,10 +10,17 @@ export interface HttpResult {
 /** One plain HTTP request with the whole body read; never throws for a non-2xx status. */
 export function httpGet(
   url: string,
-  options: { method?: string; headers?: Record<string, string>; rawPath?: string } = {},
+  options: {
+    method?: string;
+    headers?: Record<string, string>;
+    rawPath?: string;
+    /** For https URLs: the CA to trust (PEM). */
+    ca?: string;
+  } = {},
 ): Promise<HttpResult> {
   const target = new URL(url);
   return new Promise((resolve, reject) => {
+    const request = target.protocol === "https:" ? httpsRequest : httpRequest;
     const req = request(
       {
         host: target.hostname,
@@ -20,6 +28,7 @@ export function httpGet(
         path: options.rawPath ?? target.pathname + target.search,
         method: options.method ?? "GET",
         headers: options.headers ?? {},
+        ...(options.ca !== undefined ? { ca: options.ca } : {}),
       },
       (res) => {
         res.setEncoding("utf8");
