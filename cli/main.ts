@@ -91,6 +91,8 @@ function waitForSignal(parts: readonly RunningPart[], logger: Logger): Promise<n
     };
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
+    // A closed terminal: stop like Ctrl-C (a private redis-server has its own process group).
+    process.on("SIGHUP", onSignal);
   });
 }
 

@@ -1,5 +1,6 @@
-import { accessSync, constants } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { accessSync, constants, existsSync } from "node:fs";
+import { mkdir, readFile, readlink, realpath, rm, writeFile } from "node:fs/promises";
+import { setTimeout as sleep } from "node:timers/promises";
 import { delimiter, join } from "node:path";
 import type { Logger } from "../core/logger.js";
 import type { RunningPart } from "../core/running-part.js";
@@ -48,12 +49,16 @@ export async function startPrivateRedis(options: PrivateRedisOptions): Promise<P
     if (unlock === undefined) {
       options.logger.warn({ dir }, "another krm uses this Redis data folder; starting with an empty one");
       dir = undefined;
+    } else {
+      await stopOrphan(dir, options.logger);
     }
   }
   const { startRedis } = await import("../test/support/redis-server.js");
   try {
     const redis = await startRedis({ ...(dir !== undefined ? { dir } : {}), ownProcessGroup: true });
     options.logger.info({ redisUrl: redis.url, dir: dir ?? "(temporary)" }, "started a private redis-server");
+    if (dir !== undefined && redis.pid !== undefined)
+      await writeFile(join(dir, REDIS_PID_FILE), String(redis.pid));
     return {
       url: redis.url,
       dir,
@@ -61,6 +66,7 @@ export async function startPrivateRedis(options: PrivateRedisOptions): Promise<P
         name: "private-redis",
         stop: async () => {
           await redis.stop();
+          if (dir !== undefined) await rm(join(dir, REDIS_PID_FILE), { force: true });
           await unlock?.();
         },
       },
@@ -69,6 +75,32 @@ export async function startPrivateRedis(options: PrivateRedisOptions): Promise<P
     await unlock?.();
     throw error;
   }
+}
+
+/** In a data folder: the pid of the redis-server started on it, removed when it is stopped. */
+export const REDIS_PID_FILE = "redis-server.pid";
+/** An orphan gets this long to flush its append-only file and exit after SIGTERM. */
+const ORPHAN_STOP_MS = 10_000;
+
+/**
+ * A krm killed with SIGKILL leaves its redis-server running (it has its own process group).
+ * The next krm on the folder stops it first, so two servers never write one append-only file.
+ */
+async function stopOrphan(dir: string, logger: Logger): Promise<void> {
+  const pid = Number((await readFile(join(dir, REDIS_PID_FILE), "utf8").catch(() => "")).trim());
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  // Only a redis-server working in this very folder (redis-server changes into its --dir; a
+  // recycled pid may be anything else).
+  const command = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+  const cwd = await readlink(`/proc/${pid}/cwd`).catch(() => "");
+  if (command.startsWith(REDIS_SERVER) && cwd === (await realpath(dir))) {
+    logger.warn({ pid, dir }, "stopping the redis-server a killed krm left running on this data folder");
+    process.kill(pid, "SIGTERM");
+    const deadline = Date.now() + ORPHAN_STOP_MS;
+    while (existsSync(`/proc/${pid}`) && Date.now() < deadline) await sleep(100);
+    if (existsSync(`/proc/${pid}`)) process.kill(pid, "SIGKILL");
+  }
+  await rm(join(dir, REDIS_PID_FILE), { force: true });
 }
 
 /** The path of an executable named `name` on `path` (a PATH value), or undefined. */

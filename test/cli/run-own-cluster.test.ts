@@ -309,4 +309,53 @@ describe("krm run --kubeconfig <your cluster> (README: cache your own cluster)",
       }
     },
   );
+
+  it(
+    "stops the redis-server a SIGKILLed krm left on its data folder before starting another",
+    { timeout: 200_000 },
+    async () => {
+      const home = join(dir, "home-orphan");
+      const args = ["--kubeconfig", cluster.kubeconfigPath, "--port", String(await freePort())];
+      const pidFile = (): string | undefined => {
+        const root = join(home, ".local", "state", "krm", "redis");
+        const [folder] = existsSync(root) ? readdirSync(root) : [];
+        const path = join(root, folder ?? "", "redis-server.pid");
+        return folder !== undefined && existsSync(path) ? readFileSync(path, "utf8") : undefined;
+      };
+      const first = startKrm(args, home);
+      const orphan = Number(
+        await waitUntil(() => pidFile(), {
+          what: "the private redis-server's pid file",
+          timeoutMs: READY_DEADLINE_MS,
+        }),
+      );
+      first.child.kill("SIGKILL");
+      await first.exited;
+      expect(alive(orphan)).toBe(true);
+      const second = startKrm(args, home);
+      try {
+        await waitUntil(
+          () =>
+            second.output().stdout.includes("stopping the redis-server a killed krm left") ? true : undefined,
+          {
+            what: "the second krm to stop the orphan",
+            timeoutMs: READY_DEADLINE_MS,
+            describeFailure: () => JSON.stringify(second.output()).slice(-3000),
+          },
+        );
+        await waitUntil(() => (alive(orphan) ? undefined : true), {
+          what: "the orphan to end",
+          timeoutMs: 30_000,
+        });
+        await waitUntil(() => (pidFile() !== undefined && pidFile() !== String(orphan) ? true : undefined), {
+          what: "the second krm's own redis-server",
+          timeoutMs: READY_DEADLINE_MS,
+        });
+      } finally {
+        second.child.kill("SIGINT");
+        await second.exited;
+        if (alive(orphan)) process.kill(orphan, "SIGKILL");
+      }
+    },
+  );
 });

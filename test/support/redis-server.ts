@@ -28,6 +28,8 @@ export interface RedisServer {
   readonly port: number;
   /** Path of the server log, for failure messages. */
   readonly logPath: string;
+  /** Process id of the running redis-server (undefined once stopped). */
+  readonly pid: number | undefined;
   /** Stops it (SIGTERM: the append-only file is flushed) and removes the temp folder. */
   stop(): Promise<void>;
   /**
@@ -108,6 +110,9 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
     url,
     port,
     logPath,
+    get pid() {
+      return server?.exited === undefined ? server?.pid : undefined;
+    },
     stop,
     restart: async (restartOptions) => {
       if (restartOptions?.crash === true) await server?.kill();
