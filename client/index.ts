@@ -18,12 +18,14 @@ import type {
   V1Service,
 } from "@kubernetes/client-node";
 import { capacityClient, type CapacityClient } from "./capacity.js";
+import { usageClient, type UsageClient } from "./usage.js";
 import { BUILTIN_KINDS } from "../core/kinds.js";
 import { resourceClient, type ResourceClient } from "./resource-client.js";
 import { Transport, type SleepFunction } from "./transport.js";
 
 export * from "./errors.js";
 export type * from "./capacity.js";
+export type * from "./usage.js";
 export type {
   Freshness,
   KrmList,
@@ -57,6 +59,8 @@ export interface KrmClient {
   readonly nodes: ResourceClient<V1Node>;
   /** capacity.krm.dev: node pools, consumers, fit reviews and capacity leases. */
   readonly capacity: CapacityClient;
+  /** usage.krm.dev: usage reviews (reserved hours, ratio, cost) and right-sizing recommendations. */
+  readonly usage: UsageClient;
   /**
    * Any resource krm serves, by group ("" for core), version and plural. Pass the
    * client-node model name (e.g. "V1ConfigMap") to get typed, deserialized objects.
@@ -93,6 +97,7 @@ export function createKrmClient(options: KrmClientOptions): KrmClient {
     ingresses: builtin<V1Ingress>("ingresses.networking.k8s.io", "V1Ingress"),
     nodes: builtin<V1Node>("nodes", "V1Node"),
     capacity: capacityClient(transport),
+    usage: usageClient(transport),
     resource: <T>(group: string, version: string, plural: string, modelType?: string) =>
       resourceClient<T>(transport, {
         group,

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startApiServer, type RunningApiServer } from "../../api/index.js";
+import { createKrmClient, KrmStatusError } from "../../client/index.js";
 import { findBuiltinKind, type KindSpec } from "../../core/kinds.js";
 import { createLogger } from "../../core/logger.js";
 import type { KubeObject } from "../../core/object-key.js";
@@ -291,4 +292,25 @@ describe("recommendations from a real Prometheus", () => {
       404,
     );
   });
+});
+
+test("the typed client: krm.usage.review, recommendations and recommendation", async () => {
+  const krm = createKrmClient({ baseUrl: api.url });
+  const report = await krm.usage.review({
+    from: new Date(base).toISOString(),
+    to: new Date(base + 3 * HOUR).toISOString(),
+    groupBy: "label:team",
+    prices: { cpuCoreHour: 1 },
+  });
+  expect(report.rows.map((row) => [row.group, row.cost])).toEqual([
+    ["shop", 6],
+    ["a", 0.75],
+  ]);
+  const all = await krm.usage.recommendations("shop");
+  expect(all.map((r) => r.metadata.name)).toEqual(["deployment.web"]);
+  const web = await krm.usage.recommendation("shop", "deployment.web");
+  expect(web.status.containers[0]?.recommended?.requests).toEqual({ cpu: "250m", memory: "345Mi" });
+  const missing = await krm.usage.recommendation("shop", "deployment.nope").catch((error: unknown) => error);
+  expect(missing).toBeInstanceOf(KrmStatusError);
+  expect((missing as KrmStatusError).code).toBe(404);
 });

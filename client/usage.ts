@@ -1,0 +1,105 @@
+/**
+ * `krm.usage`: the usage.krm.dev views (usage/README.md) with typed results: a usage review
+ * (reserved core-hours, GiB-hours, GPU-hours, ratio and cost per group) and right-sizing
+ * recommendations per workload. Quantities are Kubernetes quantity strings.
+ */
+import type { Transport } from "./transport.js";
+
+const BASE = "/apis/usage.krm.dev/v1alpha1";
+
+export interface UsageReviewRequest {
+  /** RFC 3339; rounded down to the hour. */
+  readonly from: string;
+  /** RFC 3339, default now. */
+  readonly to?: string;
+  /** `namespace` (default) or `label:<key>`. */
+  readonly groupBy?: string;
+  readonly bill?: { readonly total: number; readonly currency?: string };
+  readonly prices?: {
+    readonly cpuCoreHour?: number;
+    readonly memoryGiBHour?: number;
+    readonly storageGiBHour?: number;
+    readonly gpuHour?: number;
+    readonly currency?: string;
+  };
+}
+
+export interface UsageReportRow {
+  readonly group: string;
+  readonly cpuCoreHours: number;
+  readonly memoryGiBHours: number;
+  readonly storageGiBHours: number;
+  readonly gpuHours: number;
+  readonly ratio: number;
+  readonly cost?: number;
+}
+
+export interface UsageReport {
+  readonly from: string;
+  readonly to: string;
+  readonly groupBy: string;
+  readonly currency?: string;
+  readonly rows: readonly UsageReportRow[];
+  readonly total: Omit<UsageReportRow, "group">;
+  readonly accuracy: string;
+}
+
+type Resources = {
+  readonly requests?: Readonly<Record<string, string>>;
+  readonly limits?: Readonly<Record<string, string>>;
+};
+type Verdict = "over" | "under" | "ok" | "unknown";
+
+export interface Recommendation {
+  readonly metadata: { readonly name: string; readonly namespace: string };
+  readonly spec: { readonly targetRef: { readonly kind: string; readonly name: string } };
+  readonly status: {
+    readonly verdict: Verdict;
+    readonly replicas: number;
+    readonly source: string;
+    readonly window: { readonly from: string; readonly to: string };
+    readonly containers: readonly {
+      readonly name: string;
+      readonly current: Resources;
+      readonly recommended?: Resources;
+      readonly verdict: { readonly cpu: Verdict; readonly memory: Verdict };
+      readonly reason?: string;
+    }[];
+    readonly reservedDelta: { readonly cpu: string; readonly memory: string };
+    readonly patch?: unknown;
+  };
+}
+
+export interface UsageClient {
+  /** Creates a UsageReview and returns its answer (nothing is stored). */
+  review(request: UsageReviewRequest): Promise<UsageReport>;
+  /** Recommendations in one namespace, or in all when `namespace` is undefined. */
+  recommendations(namespace?: string): Promise<Recommendation[]>;
+  /** One workload's recommendation, by `<kind>.<name>` (e.g. `deployment.web`). */
+  recommendation(namespace: string, name: string): Promise<Recommendation>;
+}
+
+export function usageClient(transport: Transport): UsageClient {
+  return {
+    review: async (request) => {
+      const response = await transport.send("POST", `${BASE}/usagereviews`, {
+        apiVersion: "usage.krm.dev/v1alpha1",
+        kind: "UsageReview",
+        spec: request,
+      });
+      return ((await response.json()) as { status: UsageReport }).status;
+    },
+    recommendations: async (namespace) => {
+      const path = namespace === undefined ? "" : `/namespaces/${encodeURIComponent(namespace)}`;
+      const response = await transport.get(`${BASE}${path}/recommendations`, new URLSearchParams());
+      return ((await response.json()) as { items: Recommendation[] }).items;
+    },
+    recommendation: async (namespace, name) => {
+      const response = await transport.get(
+        `${BASE}/namespaces/${encodeURIComponent(namespace)}/recommendations/${encodeURIComponent(name)}`,
+        new URLSearchParams(),
+      );
+      return (await response.json()) as Recommendation;
+    },
+  };
+}
