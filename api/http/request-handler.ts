@@ -76,8 +76,8 @@ export function createRequestHandler(
         sendText(
           response,
           200,
-          context.metrics.exposition(context.kinds, context.now()),
-          "text/plain; version=0.0.4; charset=utf-8",
+          await context.metrics.exposition(context.kinds, context.now()),
+          context.metrics.contentType,
         );
         return "metrics";
       case "version":
