@@ -19,6 +19,7 @@ export type StatusReason =
   | "Gone"
   | "Expired"
   | "RequestEntityTooLarge"
+  | "TooManyRequests"
   | "ServiceUnavailable"
   | "Timeout"
   | "InternalError";
@@ -137,6 +138,17 @@ export class UriTooLongError extends ApiError {
   override readonly name = "UriTooLongError";
   constructor(length: number, max: number) {
     super(414, "RequestEntityTooLarge", `request URI of ${length} bytes exceeds the limit of ${max}`);
+  }
+}
+
+/** 429 with `Retry-After`: a client over a limit (failed logins, watches); it may retry later. */
+export class TooManyRequestsError extends ApiError {
+  override readonly name = "TooManyRequestsError";
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(429, "TooManyRequests", message);
   }
 }
 

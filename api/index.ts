@@ -5,6 +5,7 @@
 import { DEFAULT_HOST, DEFAULT_PORT } from "./listen-defaults.js";
 import { isLoopbackHost } from "../core/loopback.js";
 import { createServer, type Server } from "node:http";
+import { createServer as createHttpsServer, Server as HttpsServer } from "node:https";
 import type { Socket } from "node:net";
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { KindSpec } from "../core/kinds.js";
@@ -15,11 +16,14 @@ import type { AuthOptions } from "./auth/types.js";
 import { buildDiscovery } from "./discovery/discovery.js";
 import { createRequestHandler, rawStatusResponse, type DashboardHandler } from "./http/request-handler.js";
 import { mountDashboard } from "./dashboard-mount.js";
+import { LOOPBACK_HOSTS } from "./http/host-check.js";
+import { readTlsPair, reloadTlsOnChange, type TlsFiles } from "./http/tls-files.js";
 import { ApiMetrics } from "./observability/api-metrics.js";
 import { KindReplica } from "./replica/kind-replica.js";
 import { ReplicaFeed } from "./replica/redis-feed.js";
 import { isServable, type ServedKind } from "./served-kind.js";
 import type { DerivedViews } from "./http/derived-views.js";
+import { WatchLimits, type WatchLimitOptions } from "./watch/watch-limits.js";
 import { DEFAULT_BOOKMARK_INTERVAL_MS } from "./watch/watch-stream.js";
 
 export type { AuthOptions } from "./auth/types.js";
@@ -56,6 +60,19 @@ export interface ApiServerOptions {
   readonly kubeConfig?: KubeConfig;
   /** Allow auth=none on a non-loopback address. */
   readonly allowInsecureNoAuth?: boolean;
+  /**
+   * With auth=none, the Host names served (DNS rebinding defence, http/host-check.ts); the
+   * loopback names are always allowed, `*` allows any. Ignored with auth on.
+   */
+  readonly allowedHosts?: readonly string[];
+  /** Serve HTTPS with this certificate and key, re-read when they change (http/tls-files.ts). */
+  readonly tls?: TlsFiles;
+  /** How often the TLS files are checked for a change; default TLS_RELOAD_INTERVAL_MS. */
+  readonly tlsReloadIntervalMs?: number;
+  /** Allow plain HTTP on a non-loopback address (tokens would cross the network in clear). */
+  readonly allowInsecureHttp?: boolean;
+  /** Caps on watches and their buffered bytes; defaults in watch/watch-limits.ts. */
+  readonly watchLimits?: WatchLimitOptions;
   readonly keyPrefix?: string;
   /**
    * What serves `/dashboard` and below, unauthenticated (it shows freshness and delay, never
@@ -92,6 +109,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       `auth=none would expose the cache without authentication on ${host}; bind to loopback or pass allowInsecureNoAuth`,
     );
   }
+  if (options.tls === undefined && !isLoopbackHost(host) && options.allowInsecureHttp !== true) {
+    throw new ApiConfigError(
+      `plain HTTP on ${host} would send bearer tokens in clear; give a TLS certificate and key, bind to loopback, or pass allowInsecureHttp`,
+    );
+  }
+  const tlsPair =
+    options.tls === undefined
+      ? undefined
+      : await readTlsPair(options.tls).catch((error: unknown) => {
+          throw new ApiConfigError(error instanceof Error ? error.message : String(error));
+        });
   const logger = options.logger;
   let guard;
   try {
@@ -151,8 +179,23 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? DEFAULT_BOOKMARK_INTERVAL_MS,
     ...(dashboard !== undefined ? { dashboard } : {}),
     now: Date.now,
+    watchLimits: new WatchLimits(options.watchLimits),
+    ...(options.auth.mode === "none"
+      ? { allowedHosts: allowedHostSet(host, options.allowedHosts ?? []) }
+      : { hideHealthDetails: true }),
   });
-  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, keepAliveTimeout: 65_000 }, handler);
+  const serverOptions = { maxHeaderSize: MAX_HEADER_BYTES, keepAliveTimeout: 65_000 };
+  const server =
+    tlsPair === undefined
+      ? createServer(serverOptions, handler)
+      : createHttpsServer({ ...serverOptions, cert: tlsPair.cert, key: tlsPair.key }, handler);
+  const stopTlsReload =
+    tlsPair === undefined || options.tls === undefined || !(server instanceof HttpsServer)
+      ? () => undefined
+      : reloadTlsOnChange(server, options.tls, tlsPair, {
+          logger,
+          ...(options.tlsReloadIntervalMs !== undefined ? { intervalMs: options.tlsReloadIntervalMs } : {}),
+        });
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => {
     if (socket.writable) {
       const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
@@ -170,6 +213,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   try {
     await listen(server, host, port);
   } catch (error) {
+    stopTlsReload();
     await Promise.all(feeds.map((f) => f.stop()));
     await Promise.all(derived.map((d) => d.stop()));
     await mounted?.close();
@@ -177,7 +221,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   }
   const address = server.address();
   const boundPort = typeof address === "object" && address !== null ? address.port : port;
-  const url = `http://${host.includes(":") ? `[${host}]` : host}:${boundPort}`;
+  const url = `${tlsPair === undefined ? "http" : "https"}://${host.includes(":") ? `[${host}]` : host}:${boundPort}`;
   let stopping: Promise<void> | undefined;
   return {
     name: "api",
@@ -185,6 +229,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     ready: () => kinds.every(isServable),
     stop: () =>
       (stopping ??= (async () => {
+        stopTlsReload();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await closed;
@@ -195,7 +240,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   };
 }
 
-function listen(server: Server, host: string, port: number): Promise<void> {
+/** Loopback names, the address listened on (unless a wildcard) and the names configured. */
+function allowedHostSet(host: string, configured: readonly string[]): ReadonlySet<string> {
+  const wildcard = host === "0.0.0.0" || host === "::" || host === "";
+  return new Set([
+    ...LOOPBACK_HOSTS,
+    ...(wildcard ? [] : [host.replace(/^\[|\]$/g, "").toLowerCase()]),
+    ...configured.map((h) => h.toLowerCase()),
+  ]);
+}
+
+function listen(server: Server | HttpsServer, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {

@@ -29,9 +29,24 @@ describe("config", () => {
   });
 
   it("refuses auth=none on a non-loopback address unless forced", () => {
-    expect(() => api("--host", "0.0.0.0")).toThrow(/without authentication/);
-    expect(api("--host", "0.0.0.0", "--allow-insecure-no-auth").auth).toEqual({ mode: "none" });
+    expect(() => api("--host", "0.0.0.0", "--allow-insecure-http")).toThrow(/without authentication/);
+    expect(api("--host", "0.0.0.0", "--allow-insecure-no-auth", "--allow-insecure-http").auth).toEqual({
+      mode: "none",
+    });
     expect(api("--host", "127.0.0.2").host).toBe("127.0.0.2");
+  });
+
+  it("refuses plain HTTP on a non-loopback address unless forced; TLS files go together", () => {
+    const tls = ["--tls-cert-file", "c.pem", "--tls-key-file", "k.pem"];
+    expect(() => api("--host", "0.0.0.0", "--auth", "kubernetes")).toThrow(/in clear/);
+    expect(api("--host", "0.0.0.0", "--auth", "kubernetes", ...tls).tls).toEqual({
+      certFile: "c.pem",
+      keyFile: "k.pem",
+    });
+    expect(api("--host", "0.0.0.0", "--auth", "kubernetes", "--allow-insecure-http").allowInsecureHttp).toBe(
+      true,
+    );
+    expect(() => api("--tls-cert-file", "c.pem")).toThrow(/go together/);
   });
 
   it("validates auth modes and ports", () => {
@@ -40,6 +55,18 @@ describe("config", () => {
       mode: "token",
       tokensFile: "t.csv",
     });
+    expect(api("--auth", "kubernetes").auth).toEqual({ mode: "kubernetes", audiences: ["krm"] });
+    expect(
+      api("--auth", "kubernetes", "--auth-audiences", "krm, https://kubernetes.default.svc").auth,
+    ).toEqual({
+      mode: "kubernetes",
+      audiences: ["krm", "https://kubernetes.default.svc"],
+    });
+    expect(() => api("--auth", "kubernetes", "--auth-audiences", " , ")).toThrow(/at least one audience/);
+    expect(api("--allowed-hosts", "krm.local, Example.test").allowedHosts).toEqual([
+      "krm.local",
+      "Example.test",
+    ]);
     expect(() => api("--auth", "ldap")).toThrow(UsageError);
     expect(() => api("--port", "70000")).toThrow(UsageError);
     expect(() => api("--port", "-1")).toThrow(UsageError);

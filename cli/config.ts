@@ -17,13 +17,23 @@ export interface CommonConfig {
   readonly kubeconfig: string | undefined;
 }
 
-export type AuthConfig = { mode: "none" } | { mode: "token"; tokensFile: string } | { mode: "kubernetes" };
+export type AuthConfig =
+  | { mode: "none" }
+  | { mode: "token"; tokensFile: string; policyFile?: string }
+  | { mode: "kubernetes"; audiences: readonly string[] };
 
 export interface ApiConfig {
   readonly host: string;
   readonly port: number;
   readonly auth: AuthConfig;
   readonly allowInsecureNoAuth: boolean;
+  /** Extra Host names served with --auth=none. */
+  readonly allowedHosts: readonly string[];
+  /** HTTPS certificate and key files; plain HTTP when absent. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
+  readonly allowInsecureHttp: boolean;
+  readonly maxWatches: number;
+  readonly maxWatchesPerUser: number;
 }
 
 export interface InfluxConfig {
@@ -102,24 +112,56 @@ export function apiConfig(values: FlagValues): ApiConfig {
   const port = integer(values, "port", 0, 65_535);
   const mode = withDefault(values, "auth");
   const allowInsecureNoAuth = values["allow-insecure-no-auth"] === true;
+  const allowedHosts = list(text(values, "allowed-hosts"));
+  if (mode === "none" && !isLoopbackHost(host) && !allowInsecureNoAuth) {
+    throw new UsageError(
+      `--auth=none would expose the cache without authentication on ${host}; bind to 127.0.0.1, choose --auth=token or --auth=kubernetes, or pass --allow-insecure-no-auth`,
+    );
+  }
+  const base = {
+    host,
+    port,
+    allowInsecureNoAuth,
+    allowedHosts,
+    ...tlsConfig(values, host),
+    maxWatches: integer(values, "max-watches", 1, 1_000_000),
+    maxWatchesPerUser: integer(values, "max-watches-per-user", 1, 1_000_000),
+  };
   switch (mode) {
     case "none":
-      if (!isLoopbackHost(host) && !allowInsecureNoAuth) {
-        throw new UsageError(
-          `--auth=none would expose the cache without authentication on ${host}; bind to 127.0.0.1, choose --auth=token or --auth=kubernetes, or pass --allow-insecure-no-auth`,
-        );
-      }
-      return { host, port, auth: { mode }, allowInsecureNoAuth };
+      return { ...base, auth: { mode } };
     case "token": {
       const tokensFile = text(values, "tokens-file");
       if (tokensFile === undefined) throw new UsageError("--auth=token needs --tokens-file");
-      return { host, port, auth: { mode, tokensFile }, allowInsecureNoAuth };
+      const policyFile = text(values, "auth-policy-file");
+      return { ...base, auth: { mode, tokensFile, ...(policyFile !== undefined ? { policyFile } : {}) } };
     }
-    case "kubernetes":
-      return { host, port, auth: { mode }, allowInsecureNoAuth };
+    case "kubernetes": {
+      const audiences = list(withDefault(values, "auth-audiences"));
+      if (audiences.length === 0)
+        throw new UsageError("--auth-audiences needs at least one audience (for example krm)");
+      return { ...base, auth: { mode, audiences } };
+    }
     default:
       throw new UsageError(`--auth=${mode}: expected none, token or kubernetes`);
   }
+}
+
+/** TLS files, both or neither; plain HTTP off loopback only when forced. */
+function tlsConfig(values: FlagValues, host: string): Pick<ApiConfig, "tls" | "allowInsecureHttp"> {
+  const certFile = text(values, "tls-cert-file");
+  const keyFile = text(values, "tls-key-file");
+  const allowInsecureHttp = values["allow-insecure-http"] === true;
+  if ((certFile === undefined) !== (keyFile === undefined))
+    throw new UsageError("--tls-cert-file and --tls-key-file go together");
+  if (certFile !== undefined && keyFile !== undefined)
+    return { tls: { certFile, keyFile }, allowInsecureHttp };
+  if (!isLoopbackHost(host) && !allowInsecureHttp) {
+    throw new UsageError(
+      `plain HTTP on ${host} would send bearer tokens in clear; give --tls-cert-file and --tls-key-file, bind to 127.0.0.1, or pass --allow-insecure-http`,
+    );
+  }
+  return { allowInsecureHttp };
 }
 
 /** InfluxDB settings, or undefined when --influx-url is unset (metrics off). */
@@ -145,6 +187,14 @@ export function influxConfig(values: FlagValues): InfluxConfig | undefined {
     ...optional("username", text(values, "influx-username")),
     ...optional("password", text(values, "influx-password")),
   };
+}
+
+/** A comma list, trimmed, empty items dropped. */
+function list(value: string | undefined): string[] {
+  return (value ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
 }
 
 function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {

@@ -2,7 +2,9 @@
  * Every command-line flag, its environment twin, default and the subcommands that take it.
  * One table, so `--help`, parsing and the README cannot disagree.
  */
+import { DEFAULT_AUDIENCES } from "../api/auth/kubernetes-guard.js";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../api/listen-defaults.js";
+import { DEFAULT_MAX_WATCHES, DEFAULT_MAX_WATCHES_PER_USER } from "../api/watch/watch-limits.js";
 import { DEFAULT_PAGE_SIZE } from "../core/kube-list.js";
 import { BUILTIN_KINDS } from "../core/kinds.js";
 import { KEY_PREFIX } from "../core/redis-keys.js";
@@ -144,6 +146,68 @@ export const FLAGS: readonly FlagSpec[] = [
     env: "KRM_ALLOW_INSECURE_NO_AUTH",
     type: "boolean",
     description: "let --auth=none listen on a non-loopback address",
+    commands: API,
+  },
+  {
+    name: "auth-policy-file",
+    env: "KRM_AUTH_POLICY_FILE",
+    type: "string",
+    description:
+      "--auth=token: JSON rules mapping users and groups to the namespaces and kinds they may read (re-read on change)",
+    commands: API,
+  },
+  {
+    name: "auth-audiences",
+    env: "KRM_AUTH_AUDIENCES",
+    type: "string",
+    default: DEFAULT_AUDIENCES.join(","),
+    description:
+      "--auth=kubernetes: comma list of token audiences accepted (mint with `kubectl create token SA --audience krm`)",
+    commands: API,
+  },
+  {
+    name: "allowed-hosts",
+    env: "KRM_ALLOWED_HOSTS",
+    type: "string",
+    description:
+      "--auth=none: extra Host names served besides loopback ones (DNS rebinding defence; * allows any)",
+    commands: API,
+  },
+  {
+    name: "tls-cert-file",
+    env: "KRM_TLS_CERT_FILE",
+    type: "string",
+    description: "serve the API over HTTPS with this PEM certificate (re-read when it changes)",
+    commands: API,
+  },
+  {
+    name: "tls-key-file",
+    env: "KRM_TLS_KEY_FILE",
+    type: "string",
+    description: "PEM private key of --tls-cert-file",
+    commands: API,
+  },
+  {
+    name: "allow-insecure-http",
+    env: "KRM_ALLOW_INSECURE_HTTP",
+    type: "boolean",
+    description: "serve plain HTTP on a non-loopback address (bearer tokens cross the network in clear)",
+    commands: API,
+  },
+  {
+    name: "max-watches",
+    env: "KRM_MAX_WATCHES",
+    type: "string",
+    default: String(DEFAULT_MAX_WATCHES),
+    description: "watches served at once; more are answered 429",
+    commands: API,
+  },
+  {
+    name: "max-watches-per-user",
+    env: "KRM_MAX_WATCHES_PER_USER",
+    type: "string",
+    default: String(DEFAULT_MAX_WATCHES_PER_USER),
+    description: "watches one authenticated user may hold at once; more are answered 429",
     commands: API,
   },
   {

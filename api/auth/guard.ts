@@ -1,5 +1,7 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "../../core/logger.js";
+import { FailureLimiter } from "./failure-limiter.js";
+import { failureLimitedGuard } from "./failure-limited-guard.js";
 import { kubernetesGuard } from "./kubernetes-guard.js";
 import { tokenFileGuard } from "./token-file.js";
 import type { AuthOptions, RequestGuard } from "./types.js";
@@ -12,8 +14,10 @@ export class AuthConfigError extends Error {
 const OPEN_GUARD: RequestGuard = {
   authenticate: () => Promise.resolve({ username: "system:anonymous", groups: ["system:unauthenticated"] }),
   authorize: () => Promise.resolve(),
+  authorizePath: () => Promise.resolve(),
 };
 
+/** The guard of an auth mode; failed authentications are rate-limited per client address. */
 export async function createGuard(
   auth: AuthOptions,
   kubeConfig: KubeConfig | undefined,
@@ -23,14 +27,26 @@ export async function createGuard(
     case "none":
       return OPEN_GUARD;
     case "token":
-      return tokenFileGuard(auth.tokensFile);
+      return failureLimitedGuard(
+        await tokenFileGuard(auth.tokensFile, {
+          logger,
+          ...(auth.policyFile !== undefined ? { policyFile: auth.policyFile } : {}),
+          ...(auth.reloadIntervalMs !== undefined ? { reloadIntervalMs: auth.reloadIntervalMs } : {}),
+        }),
+        new FailureLimiter(),
+      );
     case "kubernetes":
       if (kubeConfig === undefined)
         throw new AuthConfigError("auth=kubernetes needs a kubeconfig to reach the API server");
-      return kubernetesGuard({
-        kubeConfig,
-        logger,
-        ...(auth.cacheTtlMs !== undefined ? { cacheTtlMs: auth.cacheTtlMs } : {}),
-      });
+      return failureLimitedGuard(
+        kubernetesGuard({
+          kubeConfig,
+          logger,
+          ...(auth.cacheTtlMs !== undefined ? { cacheTtlMs: auth.cacheTtlMs } : {}),
+          ...(auth.audiences !== undefined ? { audiences: auth.audiences } : {}),
+          ...(auth.reviewTimeoutMs !== undefined ? { reviewTimeoutMs: auth.reviewTimeoutMs } : {}),
+        }),
+        new FailureLimiter(),
+      );
   }
 }

@@ -1,127 +1,153 @@
 /**
- * `--auth=kubernetes`: the caller's bearer token is checked with a TokenReview, and each
- * request is authorized with a SubjectAccessReview for the verb, group, resource and
- * namespace it would need on the real API server, so krm never shows what RBAC denies.
- * Decisions are cached for at most `MAX_CACHE_TTL_MS`, keyed by a hash of the token and by
- * the user and attributes; a revoked permission takes effect within that time.
+ * `--auth=kubernetes`: the caller's bearer token is checked with a TokenReview for krm's
+ * audiences, and each request is authorized with a SubjectAccessReview for the verb, group,
+ * resource, namespace, name and selectors it would need on the real API server, so krm never
+ * shows what RBAC denies. Answers are kept for at most `MAX_CACHE_TTL_MS` in bounded LRUs
+ * (review-cache.ts), keyed by a hash of the token and by the user and attributes; a revoked
+ * permission takes effect within that time. Identical reviews in flight are merged, each has
+ * a deadline (review-client.ts), and at most `MAX_REVIEWS_IN_FLIGHT` run at once.
  */
 import { createHash } from "node:crypto";
-import { AuthenticationV1Api, AuthorizationV1Api, type KubeConfig } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { LRUCache } from "lru-cache";
 import type { Logger } from "../../core/logger.js";
-import { ApiError, ForbiddenError, UnauthorizedError } from "../errors.js";
-import { TtlCache } from "./ttl-cache.js";
-import { bearerToken, type RequestGuard, type ResourceAttributes, type UserInfo } from "./types.js";
+import { ApiError, TooManyRequestsError, UnauthorizedError } from "../errors.js";
+import type { RecognizingGuard } from "./failure-limited-guard.js";
+import { ReviewCache } from "./review-cache.js";
+import { REVIEW_TIMEOUT_MS, reviewPoster, type ReviewPoster } from "./review-client.js";
+import { forbidden, subjectAccessReview, type AccessRequest } from "./subject-access-review.js";
+import { bearerToken, type UserInfo } from "./types.js";
 
 /** The issue caps caching of auth decisions at 10 s. */
 export const MAX_CACHE_TTL_MS = 10_000;
 export const DEFAULT_CACHE_TTL_MS = 10_000;
+/** The audience `kubectl create token SA --audience krm` mints tokens for. */
+export const DEFAULT_AUDIENCES: readonly string[] = ["krm"];
+/** Entries per cache: tens of bytes each, so a flood costs a few MB at most. */
 const MAX_CACHED_DECISIONS = 10_000;
+/** Reviews sent at once, merged ones counted once; beyond this a request is answered 429. */
+export const MAX_REVIEWS_IN_FLIGHT = 64;
+/** How long a token once found valid lets its holder through a rate-limited address. */
+const RECOGNIZED_TTL_MS = 60 * 60 * 1000;
 
 export interface KubernetesGuardOptions {
   readonly kubeConfig: KubeConfig;
   readonly logger: Logger;
   readonly cacheTtlMs?: number;
+  readonly audiences?: readonly string[];
+  readonly reviewTimeoutMs?: number;
   readonly now?: () => number;
+  /** Replaces the HTTP POST to the API server (tests). */
+  readonly post?: ReviewPoster;
 }
 
 type Authenticated = { ok: true; user: UserInfo } | { ok: false };
 type Decision = { allowed: true } | { allowed: false; reason: string };
 
-export function kubernetesGuard(options: KubernetesGuardOptions): RequestGuard {
-  const ttl = Math.min(options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS, MAX_CACHE_TTL_MS);
-  const authentication = options.kubeConfig.makeApiClient(AuthenticationV1Api);
-  const authorization = options.kubeConfig.makeApiClient(AuthorizationV1Api);
-  const tokens = new TtlCache<Authenticated>(ttl, MAX_CACHED_DECISIONS, options.now);
-  const decisions = new TtlCache<Decision>(ttl, MAX_CACHED_DECISIONS, options.now);
-
-  const unavailable = (what: string, error: unknown): ApiError => {
-    options.logger.error({ err: error }, `${what} failed`);
-    return new ApiError(503, "ServiceUnavailable", `${what} against the API server failed`);
-  };
-
-  return {
-    async authenticate(header) {
-      const token = bearerToken(header);
-      if (token === undefined) throw new UnauthorizedError();
-      const key = createHash("sha256").update(token).digest("hex");
-      let result = tokens.get(key);
-      if (result === undefined) {
-        const review = await authentication
-          .createTokenReview({ body: { spec: { token } } })
-          .catch((error: unknown) => {
-            throw unavailable("TokenReview", error);
-          });
-        const status = review.status;
-        const user = status?.user;
-        result =
-          status?.authenticated === true && user?.username !== undefined
-            ? {
-                ok: true,
-                user: {
-                  username: user.username,
-                  ...(user.uid !== undefined ? { uid: user.uid } : {}),
-                  groups: user.groups ?? [],
-                  ...(user.extra !== undefined ? { extra: user.extra } : {}),
-                },
-              }
-            : { ok: false };
-        tokens.set(key, result);
-      }
-      if (!result.ok) throw new UnauthorizedError();
-      return result.user;
-    },
-
-    async authorize(user, attributes) {
-      const key = JSON.stringify([user.username, user.uid, user.groups, user.extra, attributes]);
-      let decision = decisions.get(key);
-      if (decision === undefined) {
-        const review = await authorization
-          .createSubjectAccessReview({
-            body: {
-              spec: {
-                user: user.username,
-                ...(user.uid !== undefined ? { uid: user.uid } : {}),
-                groups: [...user.groups],
-                ...(user.extra !== undefined
-                  ? { extra: Object.fromEntries(Object.entries(user.extra).map(([k, v]) => [k, [...v]])) }
-                  : {}),
-                resourceAttributes: {
-                  verb: attributes.verb,
-                  group: attributes.group,
-                  version: attributes.version,
-                  resource: attributes.resource,
-                  namespace: attributes.namespace,
-                  ...(attributes.name !== undefined ? { name: attributes.name } : {}),
-                },
-              },
-            },
-          })
-          .catch((error: unknown) => {
-            throw unavailable("SubjectAccessReview", error);
-          });
-        decision =
-          review.status?.allowed === true
-            ? { allowed: true }
-            : { allowed: false, reason: review.status?.reason ?? "" };
-        decisions.set(key, decision);
-      }
-      if (!decision.allowed) throw forbidden(user, attributes, decision.reason);
-    },
+interface TokenReviewStatus {
+  readonly authenticated?: boolean;
+  readonly audiences?: readonly string[];
+  readonly user?: {
+    readonly username?: string;
+    readonly uid?: string;
+    readonly groups?: readonly string[];
+    readonly extra?: Record<string, readonly string[]>;
   };
 }
 
-/** The API server's wording: `pods is forbidden: User "x" cannot list resource "pods" in API group "" in the namespace "b"`. */
-function forbidden(user: UserInfo, a: ResourceAttributes, reason: string): ForbiddenError {
-  const resource = a.group === "" ? a.resource : `${a.resource}.${a.group}`;
-  const subject = a.name !== undefined ? `${resource} "${a.name}"` : resource;
-  const scope = a.namespace === "" ? "at the cluster scope" : `in the namespace "${a.namespace}"`;
-  const why = reason !== "" ? `: ${reason}` : "";
-  return new ForbiddenError(
-    `${subject} is forbidden: User "${user.username}" cannot ${a.verb} resource "${a.resource}" in API group "${a.group}" ${scope}${why}`,
-    {
-      ...(a.name !== undefined ? { name: a.name } : {}),
-      ...(a.group !== "" ? { group: a.group } : {}),
-      kind: a.resource,
+export function kubernetesGuard(options: KubernetesGuardOptions): RecognizingGuard {
+  const ttlMs = Math.min(options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS, MAX_CACHE_TTL_MS);
+  const audiences = options.audiences ?? DEFAULT_AUDIENCES;
+  const post = options.post ?? reviewPoster(options.kubeConfig, options.reviewTimeoutMs ?? REVIEW_TIMEOUT_MS);
+  const cacheOptions = { max: MAX_CACHED_DECISIONS, ttlMs, ...(options.now ? { now: options.now } : {}) };
+  const tokens = new ReviewCache<Authenticated>(cacheOptions);
+  const decisions = new ReviewCache<Decision>(cacheOptions);
+  const recognized = new LRUCache<string, true>({ max: MAX_CACHED_DECISIONS, ttl: RECOGNIZED_TTL_MS });
+  let inFlight = 0;
+
+  const review = async (what: string, path: string, body: unknown): Promise<unknown> => {
+    if (inFlight >= MAX_REVIEWS_IN_FLIGHT)
+      throw new TooManyRequestsError(`too many ${what}s in flight; retry shortly`, 1);
+    inFlight += 1;
+    try {
+      return await post(path, body);
+    } catch (error) {
+      options.logger.error({ err: error }, `${what} failed`);
+      throw new ApiError(503, "ServiceUnavailable", `${what} against the API server failed`);
+    } finally {
+      inFlight -= 1;
+    }
+  };
+
+  const authorizeRequest = async (user: UserInfo, request: AccessRequest): Promise<void> => {
+    const key = JSON.stringify([user.username, user.uid, user.groups, user.extra, request]);
+    const decision = await decisions.get(key, async () => {
+      const answer = (await review(
+        "SubjectAccessReview",
+        "/apis/authorization.k8s.io/v1/subjectaccessreviews",
+        subjectAccessReview(user, request),
+      )) as { status?: { allowed?: boolean; reason?: string } };
+      return answer.status?.allowed === true
+        ? { allowed: true }
+        : { allowed: false, reason: answer.status?.reason ?? "" };
+    });
+    if (!decision.allowed) throw forbidden(user, request, decision.reason);
+  };
+
+  return {
+    answersWithoutReview(authorization) {
+      const token = bearerToken(authorization);
+      if (token === undefined) return true;
+      const key = tokenHash(token);
+      return recognized.get(key) === true || tokens.peek(key) !== undefined;
     },
-  );
+
+    async authenticate(authorization) {
+      const token = bearerToken(authorization);
+      if (token === undefined) throw new UnauthorizedError();
+      const key = tokenHash(token);
+      const result = await tokens.get(key, async () => {
+        const answer = (await review("TokenReview", "/apis/authentication.k8s.io/v1/tokenreviews", {
+          apiVersion: "authentication.k8s.io/v1",
+          kind: "TokenReview",
+          spec: { token, audiences: [...audiences] },
+        })) as { status?: TokenReviewStatus };
+        return authenticated(answer.status, audiences);
+      });
+      if (!result.ok) throw new UnauthorizedError();
+      recognized.set(key, true);
+      return result.user;
+    },
+
+    authorize: (user, resource) => authorizeRequest(user, { resource }),
+    authorizePath: (user, path) => authorizeRequest(user, { path }),
+  };
+}
+
+function tokenHash(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+/**
+ * A TokenReview's verdict. With audiences asked for, the answer must name one of them: an
+ * authenticator that ignores audiences answers without, and its yes cannot be trusted to
+ * mean "minted for krm" (the TokenReview API asks clients to check this).
+ */
+export function authenticated(
+  status: TokenReviewStatus | undefined,
+  audiences: readonly string[],
+): Authenticated {
+  const user = status?.user;
+  if (status?.authenticated !== true || user?.username === undefined) return { ok: false };
+  if (audiences.length > 0 && !(status.audiences ?? []).some((a) => audiences.includes(a)))
+    return { ok: false };
+  return {
+    ok: true,
+    user: {
+      username: user.username,
+      ...(user.uid !== undefined ? { uid: user.uid } : {}),
+      groups: user.groups ?? [],
+      ...(user.extra !== undefined ? { extra: user.extra } : {}),
+    },
+  };
 }

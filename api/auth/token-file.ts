@@ -1,11 +1,14 @@
 /**
  * Static bearer tokens, in kube-apiserver's `--token-auth-file` format: one
- * `token,user,uid[,"group1,group2"]` line per token. Every authenticated user may read
- * everything krm serves: static tokens carry no RBAC.
+ * `token,user,uid[,"group1,group2"]` line per token. What each user may read comes from an
+ * optional policy file (token-policy.ts); both files are re-read when they change.
  */
-import { readFile } from "node:fs/promises";
-import { timingSafeEqual } from "node:crypto";
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { Logger } from "../../core/logger.js";
 import { UnauthorizedError } from "../errors.js";
+import { reloadingFile } from "./reloading-file.js";
+import { forbidden } from "./subject-access-review.js";
+import { parseTokenPolicy, policyAllows, policyAllowsPath } from "./token-policy.js";
 import { bearerToken, type RequestGuard, type UserInfo } from "./types.js";
 
 export class TokenFileError extends Error {
@@ -39,21 +42,68 @@ export function parseTokenFile(text: string, source = "tokens file"): Map<string
   return tokens;
 }
 
-export async function tokenFileGuard(path: string): Promise<RequestGuard> {
-  const tokens = parseTokenFile(await readFile(path, "utf8"), path);
-  const entries = [...tokens].map(([token, user]) => ({ token: Buffer.from(token), user }));
-  return {
+export interface TokenFileGuardOptions {
+  /** The JSON policy of token-policy.ts; without it every authenticated user reads everything. */
+  readonly policyFile?: string;
+  readonly logger?: Logger;
+  /** How often both files are checked for a change; default FILE_RELOAD_INTERVAL_MS. */
+  readonly reloadIntervalMs?: number;
+}
+
+/** The guard of `--auth=token`; the tokens and policy files are re-read when they change. */
+export function tokenFileGuard(path: string, options: TokenFileGuardOptions = {}): Promise<RequestGuard> {
+  const reload = {
+    ...(options.logger !== undefined ? { logger: options.logger } : {}),
+    ...(options.reloadIntervalMs !== undefined ? { intervalMs: options.reloadIntervalMs } : {}),
+  };
+  const tokens = reloadingFile(
+    path,
+    (text) => [...parseTokenFile(text, path)].map(([token, user]) => ({ hash: sha256(token), user })),
+    reload,
+  );
+  const policy =
+    options.policyFile === undefined
+      ? undefined
+      : reloadingFile(options.policyFile, (text) => parseTokenPolicy(text, options.policyFile), reload);
+  return Promise.resolve({
     authenticate(authorization) {
       const token = bearerToken(authorization);
       if (token === undefined) return Promise.reject(new UnauthorizedError());
-      const presented = Buffer.from(token);
-      const found = entries.find(
-        (e) => e.token.length === presented.length && timingSafeEqual(e.token, presented),
-      );
-      return found === undefined ? Promise.reject(new UnauthorizedError()) : Promise.resolve(found.user);
+      const found = findToken(tokens.current(), token);
+      return found === undefined ? Promise.reject(new UnauthorizedError()) : Promise.resolve(found);
     },
-    authorize: () => Promise.resolve(),
-  };
+    authorize(user, attributes) {
+      if (policy === undefined || policyAllows(policy.current(), user, attributes)) return Promise.resolve();
+      return Promise.reject(
+        forbidden(user, { resource: attributes }, "no rule of the policy file grants it"),
+      );
+    },
+    authorizePath(user, requestPath) {
+      if (policy === undefined || policyAllowsPath(policy.current(), user, requestPath))
+        return Promise.resolve();
+      return Promise.reject(forbidden(user, { path: requestPath }, "no rule of the policy file grants it"));
+    },
+  });
+}
+
+/**
+ * The user of `token`, compared in constant time and without leaking its length: hashes of
+ * equal length are compared, and every entry is compared, whichever matches.
+ */
+export function findToken(
+  entries: readonly { readonly hash: Buffer; readonly user: UserInfo }[],
+  token: string,
+): UserInfo | undefined {
+  const presented = sha256(token);
+  let found: UserInfo | undefined;
+  for (const entry of entries) {
+    if (timingSafeEqual(entry.hash, presented)) found = entry.user;
+  }
+  return found;
+}
+
+function sha256(text: string): Buffer {
+  return createHash("sha256").update(text).digest();
 }
 
 /** Splits one CSV line; double quotes group a field that holds commas. */

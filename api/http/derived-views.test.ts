@@ -17,6 +17,7 @@ const guard: RequestGuard = {
     asked.push(attributes);
     return attributes.name === "forbidden" ? Promise.reject(new ForbiddenError("no")) : Promise.resolve();
   },
+  authorizePath: () => Promise.resolve(),
 };
 
 const views: DerivedViews = {

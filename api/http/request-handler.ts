@@ -8,9 +8,18 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import type { Logger } from "../../core/logger.js";
 import { objectKey } from "../../core/object-key.js";
-import type { RequestGuard, ResourceAttributes } from "../auth/types.js";
+import { authorizePath, clientOf } from "../auth/path-access.js";
+import { resourceAttributesOf } from "../auth/request-attributes.js";
+import type { RequestGuard } from "../auth/types.js";
 import type { Discovery } from "../discovery/discovery.js";
-import { ApiError, MethodNotAllowedError, NotFoundError, UriTooLongError, statusOf } from "../errors.js";
+import {
+  ApiError,
+  ForbiddenError,
+  MethodNotAllowedError,
+  NotFoundError,
+  UriTooLongError,
+  statusOf,
+} from "../errors.js";
 import { freshnessHeaders, freshnessOf } from "../freshness.js";
 import { parseListQuery, type ListQuery } from "../list/list-query.js";
 import { compareStreamIds, isStreamId } from "../../core/stream-id.js";
@@ -18,9 +27,12 @@ import { listBody, selectPage } from "../list/list-response.js";
 import { tableBody, tableRequestOf } from "../table/table-response.js";
 import type { ApiMetrics } from "../observability/api-metrics.js";
 import { isServable, objectNotFound, requireServable, type ServedKind } from "../served-kind.js";
+import { boundedTableQuery } from "../table/table-bounds.js";
+import { watchOwner, type WatchLimits } from "../watch/watch-limits.js";
 import { serveWatch } from "../watch/watch-stream.js";
 import type { DerivedViews } from "./derived-views.js";
 import { sendError, sendJson, sendText } from "./respond.js";
+import { hostAllowed } from "./host-check.js";
 import { routeOf, type Route } from "./route.js";
 
 /** Longest request target accepted (kube-apiserver's limit is similar); longer is 414. */
@@ -40,6 +52,12 @@ export interface RequestHandlerContext {
   /** Derived-view groups served by their own handlers (see derived-views.ts). */
   readonly derived?: readonly DerivedViews[];
   readonly now: () => number;
+  /** When set (auth=none), requests whose Host is not one of these get 403 (host-check.ts). */
+  readonly allowedHosts?: ReadonlySet<string>;
+  /** With auth on, /readyz says only "ok" or "not ready" (no kind names). */
+  readonly hideHealthDetails?: boolean;
+  /** Caps on open watches and their buffered bytes (watch-limits.ts); none when absent. */
+  readonly watchLimits?: WatchLimits;
 }
 
 export function createRequestHandler(
@@ -57,6 +75,7 @@ export function createRequestHandler(
     request: IncomingMessage,
     response: ServerResponse,
     route: Route,
+    path: string,
     query: URLSearchParams,
   ): Promise<string> => {
     switch (route.type) {
@@ -65,14 +84,13 @@ export function createRequestHandler(
         return "health";
       case "readyz": {
         const waiting = context.kinds.filter((k) => !isServable(k)).map((k) => k.spec.id);
-        sendText(
-          response,
-          waiting.length === 0 ? 200 : 503,
-          waiting.length === 0 ? "ok" : `not verified yet: ${waiting.join(", ")}`,
-        );
+        const detail =
+          context.hideHealthDetails === true ? "not ready" : `not verified yet: ${waiting.join(", ")}`;
+        sendText(response, waiting.length === 0 ? 200 : 503, waiting.length === 0 ? "ok" : detail);
         return "health";
       }
       case "metrics":
+        await authorizePath(context.guard, request, path);
         sendText(
           response,
           200,
@@ -85,6 +103,7 @@ export function createRequestHandler(
         return "discovery";
       case "dashboard":
         if (context.dashboard === undefined) throw notFound();
+        await authorizePath(context.guard, request, path);
         await context.dashboard(request, response);
         return "dashboard";
       case "unknown":
@@ -92,9 +111,10 @@ export function createRequestHandler(
       default:
         break;
     }
-    await context.guard.authenticate(request.headers.authorization);
+    await context.guard.authenticate(request.headers.authorization, clientOf(request));
     switch (route.type) {
       case "status": {
+        await authorizePath(context.guard, request, path);
         const now = context.now();
         const kinds = context.kinds.map((k) => freshnessOf(k, now));
         sendJson(response, 200, JSON.stringify({ ready: context.kinds.every(isServable), kinds }));
@@ -132,7 +152,7 @@ export function createRequestHandler(
         request,
         response,
         authorize: async (verb, name) => {
-          const user = await context.guard.authenticate(request.headers.authorization);
+          const user = await context.guard.authenticate(request.headers.authorization, clientOf(request));
           await context.guard.authorize(user, {
             verb,
             group: route.group,
@@ -155,17 +175,8 @@ export function createRequestHandler(
       throw notFound();
     }
     const listQuery = name === undefined ? parseListQuery(query, kind.spec) : undefined;
-    const verb: ResourceAttributes["verb"] =
-      name !== undefined ? "get" : listQuery?.watch === true ? "watch" : "list";
-    const user = await context.guard.authenticate(request.headers.authorization);
-    await context.guard.authorize(user, {
-      verb,
-      group: kind.spec.group,
-      version: kind.spec.version,
-      resource: kind.spec.resource,
-      namespace: namespace ?? "",
-      ...(name !== undefined ? { name } : {}),
-    });
+    const user = await context.guard.authenticate(request.headers.authorization, clientOf(request));
+    await context.guard.authorize(user, resourceAttributesOf(kind.spec, namespace, name, listQuery));
     const headers = freshnessHeaders(kind, context.now());
     // Set now so error answers about this kind (503 not verified, 404 object) carry them too.
     for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
@@ -188,6 +199,7 @@ export function createRequestHandler(
     if (listQuery === undefined) throw notFound();
     await awaitRequestedState(kind, listQuery);
     if (listQuery.watch) {
+      const ticket = context.watchLimits?.open(watchOwner(user));
       context.metrics.watchStarted();
       serveWatch(request, response, {
         kind,
@@ -208,12 +220,16 @@ export function createRequestHandler(
                 ),
             }
           : {}),
-        onEnd: () => context.metrics.watchEnded(),
+        ...(ticket !== undefined ? { buffered: (bytes: number) => ticket.buffered(bytes) } : {}),
+        onEnd: () => {
+          ticket?.release();
+          context.metrics.watchEnded();
+        },
       });
       return "watch";
     }
     if (table !== undefined) {
-      const page = selectPage(kind, listQuery, namespace);
+      const page = selectPage(kind, boundedTableQuery(listQuery), namespace);
       sendJson(
         response,
         200,
@@ -260,7 +276,13 @@ export function createRequestHandler(
       fail(route.type === "unknown" ? notFound() : new MethodNotAllowedError(request.method ?? ""), "other");
       return;
     }
-    handle(request, response, route, query).then(
+    if (context.allowedHosts !== undefined && route.type !== "healthz" && route.type !== "readyz") {
+      if (!hostAllowed(request.headers.host, context.allowedHosts)) {
+        fail(new ForbiddenError(`host not allowed: ${String(request.headers.host).slice(0, 100)}`), "other");
+        return;
+      }
+    }
+    handle(request, response, route, path, query).then(
       (name) => finish(name, response.statusCode),
       (error: unknown) => fail(error, route.type === "resource" ? "resource" : route.type),
     );

@@ -1,6 +1,6 @@
 /** Writing responses: JSON bodies as pre-built strings, and `Status` errors. */
 import type { ServerResponse } from "node:http";
-import { ServiceUnavailableError, statusOf } from "../errors.js";
+import { ServiceUnavailableError, TooManyRequestsError, statusOf } from "../errors.js";
 
 export type Headers = Readonly<Record<string, string>>;
 
@@ -39,11 +39,12 @@ export function sendText(
   response.end(body);
 }
 
-/** Answers an error as a Kubernetes Status with its code (and Retry-After for 503). */
+/** Answers an error as a Kubernetes Status with its code (and Retry-After for 429 and 503). */
 export function sendError(response: ServerResponse, error: unknown, headers: Headers = {}): number {
   const status = statusOf(error);
   const extra: Record<string, string> = { ...headers };
-  if (error instanceof ServiceUnavailableError) extra["Retry-After"] = String(error.retryAfterSeconds);
+  if (error instanceof ServiceUnavailableError || error instanceof TooManyRequestsError)
+    extra["Retry-After"] = String(error.retryAfterSeconds);
   if (response.headersSent) {
     response.destroy();
     return status.code;

@@ -29,6 +29,9 @@ export interface ListQuery {
   readonly timeoutSeconds: number;
 }
 
+/** Longest label or field selector accepted: far beyond any real one, small enough to match cheaply on every object. */
+export const MAX_SELECTOR_LENGTH = 4096;
+
 export function parseListQuery(params: URLSearchParams, kind: KindSpec): ListQuery {
   const label = params.get("labelSelector") ?? "";
   const field = params.get("fieldSelector") ?? "";
@@ -36,6 +39,15 @@ export function parseListQuery(params: URLSearchParams, kind: KindSpec): ListQue
   const resourceVersion = params.get("resourceVersion") ?? "";
   const match = params.get("resourceVersionMatch") ?? "";
   const watch = bool(params, "watch") ?? false;
+  for (const [name, value] of [
+    ["labelSelector", label],
+    ["fieldSelector", field],
+  ] as const) {
+    if (value.length > MAX_SELECTOR_LENGTH)
+      throw new BadRequestError(
+        `${name} of ${value.length} characters exceeds the limit of ${MAX_SELECTOR_LENGTH}`,
+      );
+  }
   if (resourceVersion !== "" && !isComparableResourceVersion(resourceVersion)) {
     throw new BadRequestError(
       `invalid resourceVersion "${resourceVersion.slice(0, 100)}": expected a decimal integer`,

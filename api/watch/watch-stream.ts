@@ -14,12 +14,11 @@ import type { CachedObject } from "../replica/cached-object.js";
 import type { ReplicaEvent } from "../replica/kind-replica.js";
 import type { ServedKind } from "../served-kind.js";
 import { matcher } from "../list/list-response.js";
+import { MAX_WATCH_BUFFER_BYTES } from "./watch-limits.js";
 import type { ListQuery } from "../list/list-query.js";
 
 /** How often a watch with allowWatchBookmarks gets a BOOKMARK (the API server sends about one a minute). */
 export const DEFAULT_BOOKMARK_INTERVAL_MS = 30_000;
-/** A watcher whose unsent output exceeds this is too slow to follow; it is cut so it relists. */
-export const MAX_WATCH_BUFFER_BYTES = 32 * 1024 * 1024;
 
 export interface WatchOptions {
   readonly kind: ServedKind;
@@ -34,6 +33,11 @@ export interface WatchOptions {
   readonly render?: (object: CachedObject, first: boolean) => string | Buffer;
   /** Called once when the watch ends, for metrics. */
   readonly onEnd?: () => void;
+  /**
+   * Told the unsent bytes after each write (0 on drain); true means the watcher is too slow
+   * to follow and is cut, so it relists (watch-limits.ts). Default: over MAX_WATCH_BUFFER_BYTES.
+   */
+  readonly buffered?: (bytes: number) => boolean;
 }
 
 const EVENT_END = Buffer.from("}\n");
@@ -53,6 +57,7 @@ export function serveWatch(request: IncomingMessage, response: ServerResponse, o
   });
   response.flushHeaders();
 
+  const tooSlow = options.buffered ?? ((bytes: number) => bytes > MAX_WATCH_BUFFER_BYTES);
   let ended = false;
   const timers: NodeJS.Timeout[] = [];
   let unsubscribe = (): void => undefined;
@@ -67,7 +72,7 @@ export function serveWatch(request: IncomingMessage, response: ServerResponse, o
   const write = (line: string | Buffer): void => {
     if (ended) return;
     response.write(line);
-    if (response.writableLength > MAX_WATCH_BUFFER_BYTES) {
+    if (tooSlow(response.writableLength)) {
       response.destroy();
       end();
     }
@@ -106,11 +111,13 @@ export function serveWatch(request: IncomingMessage, response: ServerResponse, o
 
   request.on("close", end);
   response.on("error", end);
+  response.on("drain", () => tooSlow(0));
 
   const rv = query.resourceVersion;
   const initial = query.sendInitialEvents ?? (rv === undefined || rv === "0");
   if (initial) {
     for (const object of replica.objectsAt(replica.position, namespace, "") ?? []) {
+      if (ended) return;
       if (filter === undefined || filter(object.view)) send("ADDED", object);
     }
     if (query.sendInitialEvents === true) bookmark({ "k8s.io/initial-events-end": "true" });

@@ -1,5 +1,6 @@
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
+import { checkServerIdentity, type PeerCertificate } from "node:tls";
 
 export interface HttpResult {
   readonly status: number;
@@ -7,7 +8,7 @@ export interface HttpResult {
   readonly body: string;
 }
 
-/** One plain HTTP request with the whole body read; never throws for a non-2xx status. */
+/** One HTTP(S) request with the whole body read; never throws for a non-2xx status. */
 export function httpGet(
   url: string,
   options: {
@@ -15,7 +16,9 @@ export function httpGet(
     headers?: Record<string, string>;
     rawPath?: string;
     /** For https URLs: the CA to trust (PEM). */
-    ca?: string;
+    ca?: string | Buffer;
+    /** TLS name to verify the server certificate against, when the Host header says otherwise. */
+    servername?: string;
   } = {},
 ): Promise<HttpResult> {
   const target = new URL(url);
@@ -29,6 +32,13 @@ export function httpGet(
         method: options.method ?? "GET",
         headers: options.headers ?? {},
         ...(options.ca !== undefined ? { ca: options.ca } : {}),
+        ...(options.servername !== undefined
+          ? {
+              servername: options.servername,
+              checkServerIdentity: (_host: string, cert: PeerCertificate) =>
+                checkServerIdentity(options.servername ?? "", cert),
+            }
+          : {}),
       },
       (res) => {
         res.setEncoding("utf8");

@@ -2,6 +2,7 @@
  * A real krm stack for API integration tests: redis-server, the pipeline parts (streamer,
  * verifier, aggregator per kind) against the given cluster, and the API server.
  */
+import { readFileSync } from "node:fs";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { startApiServer, type ApiServerOptions } from "../../../api/index.js";
 import type { KindSpec } from "../../../core/kinds.js";
@@ -46,7 +47,10 @@ export async function startKrmStack(options: {
     feed: { blockMs: 200, checkIntervalMs: 200 },
     ...options.api,
   });
-  await waitUntil(async () => ((await httpGet(`${api.url}/readyz`)).status === 200 ? true : undefined), {
+  const tls = options.api?.tls;
+  const ca = tls === undefined ? undefined : readFileSync(tls.certFile);
+  const readyz = () => httpGet(`${api.url}/readyz`, ca === undefined ? {} : { ca });
+  await waitUntil(async () => ((await readyz()).status === 200 ? true : undefined), {
     what: "krm api ready",
     timeoutMs: 60_000,
     intervalMs: 200,

@@ -1,0 +1,118 @@
+import { KubeConfig } from "@kubernetes/client-node";
+import { describe, expect, it } from "vitest";
+import { createLogger } from "../../core/logger.js";
+import { ForbiddenError, TooManyRequestsError, UnauthorizedError } from "../errors.js";
+import { FailureLimiter } from "./failure-limiter.js";
+import { failureLimitedGuard } from "./failure-limited-guard.js";
+import { authenticated, kubernetesGuard } from "./kubernetes-guard.js";
+
+const logger = createLogger("test", "silent");
+const alice = { username: "alice", groups: ["dev"] };
+
+interface Posted {
+  readonly path: string;
+  readonly body: { spec: Record<string, unknown> };
+}
+
+/** A stand-in API server: `good` is a valid token for audience krm; each review waits for `gate`. */
+function fakeApiServer(gate: Promise<void> = Promise.resolve()) {
+  const posted: Posted[] = [];
+  const post = async (path: string, body: unknown): Promise<unknown> => {
+    posted.push({ path, body: body as Posted["body"] });
+    await gate;
+    const spec = (body as Posted["body"]).spec;
+    if (path.endsWith("/tokenreviews")) {
+      const ok = spec["token"] === "good";
+      return {
+        status: ok ? { authenticated: true, audiences: ["krm"], user: alice } : { authenticated: false },
+      };
+    }
+    const attributes = spec["resourceAttributes"] as { namespace?: string } | undefined;
+    return { status: { allowed: attributes?.namespace === "a" } };
+  };
+  return { posted, post };
+}
+
+const guardWith = (post: (path: string, body: unknown) => Promise<unknown>) =>
+  kubernetesGuard({ kubeConfig: new KubeConfig(), logger, post });
+
+const pods = { verb: "list", group: "", version: "v1", resource: "pods" } as const;
+
+describe("auth=kubernetes guard", () => {
+  it("asks the TokenReview for krm's audiences and refuses an answer without them", () => {
+    expect(authenticated({ authenticated: true, audiences: ["krm"], user: alice }, ["krm"])).toMatchObject({
+      ok: true,
+    });
+    for (const audiences of [undefined, [], ["https://kubernetes.default.svc"]]) {
+      expect(authenticated({ authenticated: true, audiences, user: alice }, ["krm"])).toEqual({ ok: false });
+    }
+    expect(authenticated({ authenticated: false, audiences: ["krm"] }, ["krm"])).toEqual({ ok: false });
+  });
+
+  it("sends spec.audiences", async () => {
+    const api = fakeApiServer();
+    await guardWith(api.post).authenticate("Bearer good");
+    expect(api.posted[0]?.body.spec).toEqual({ token: "good", audiences: ["krm"] });
+  });
+
+  it("merges identical reviews in flight and keeps positive and negative answers", async () => {
+    let open = (): void => undefined;
+    const api = fakeApiServer(new Promise((resolve) => (open = resolve)));
+    const guard = guardWith(api.post);
+    const good = Array.from({ length: 500 }, () => guard.authenticate("Bearer good"));
+    const bad = Array.from({ length: 500 }, () => guard.authenticate("Bearer bad").catch((e: unknown) => e));
+    open();
+    await Promise.all(good);
+    expect((await Promise.all(bad)).every((e) => e instanceof UnauthorizedError)).toBe(true);
+    await expect(guard.authenticate("Bearer bad")).rejects.toBeInstanceOf(UnauthorizedError);
+    expect(api.posted).toHaveLength(2);
+    const user = await guard.authenticate("Bearer good");
+    await Promise.all(Array.from({ length: 100 }, () => guard.authorize(user, { ...pods, namespace: "a" })));
+    await expect(guard.authorize(user, { ...pods, namespace: "b" })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(guard.authorize(user, { ...pods, namespace: "b" })).rejects.toBeInstanceOf(ForbiddenError);
+    expect(api.posted).toHaveLength(4);
+  });
+
+  it("answers 503, not a verdict, when the review fails, and asks again next time", async () => {
+    let fail = true;
+    const api = fakeApiServer();
+    const guard = guardWith(async (path, body) => {
+      if (fail) throw new Error("timeout");
+      return api.post(path, body);
+    });
+    await expect(guard.authenticate("Bearer good")).rejects.toMatchObject({ code: 503 });
+    fail = false;
+    await expect(guard.authenticate("Bearer good")).resolves.toMatchObject({ username: "alice" });
+  });
+
+  it("checks non-resource URLs with nonResourceAttributes", async () => {
+    const api = fakeApiServer();
+    const guard = guardWith(api.post);
+    await expect(guard.authorizePath(alice, "/metrics")).rejects.toThrow(/cannot get path "\/metrics"/);
+    expect(api.posted[0]?.body.spec).toMatchObject({
+      nonResourceAttributes: { path: "/metrics", verb: "get" },
+    });
+  });
+
+  it("limits failed authentications per address, but lets a recognized token through", async () => {
+    const api = fakeApiServer();
+    const guard = failureLimitedGuard(
+      guardWith(api.post),
+      new FailureLimiter({ burst: 5, perSecond: 0.001 }),
+    );
+    const attacker = { address: "10.0.0.9" };
+    await guard.authenticate("Bearer good", attacker);
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        guard.authenticate(`Bearer random-${i}`, attacker).catch((e: unknown) => e),
+      ),
+    );
+    const limited = results.filter((e) => e instanceof TooManyRequestsError);
+    expect(limited.length).toBeGreaterThan(150);
+    expect(api.posted.filter((p) => p.path.endsWith("/tokenreviews")).length).toBeLessThan(50);
+    await expect(guard.authenticate("Bearer good", attacker)).resolves.toMatchObject({ username: "alice" });
+    await expect(guard.authenticate("Bearer random-x", { address: "10.0.0.10" })).rejects.toBeInstanceOf(
+      UnauthorizedError,
+    );
+  });
+});

@@ -1,0 +1,51 @@
+/**
+ * POSTs one review object (TokenReview, SubjectAccessReview) to the API server and returns
+ * its answer, with a deadline: a slow or blackholed API server must not hold requests (and
+ * their sockets) open, so a review that takes longer than `timeoutMs` fails instead.
+ * Server URL, TLS and credentials come from the KubeConfig, as in core/kube-http.ts.
+ */
+import * as http from "node:http";
+import * as https from "node:https";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { KubeApiError } from "../../core/kube-errors.js";
+import { parseStatus } from "../../core/kube-http.js";
+
+/** The API server answers a review in milliseconds; 5 s means it is in trouble. */
+export const REVIEW_TIMEOUT_MS = 5_000;
+
+export type ReviewPoster = (path: string, body: unknown) => Promise<unknown>;
+
+export function reviewPoster(kubeConfig: KubeConfig, timeoutMs = REVIEW_TIMEOUT_MS): ReviewPoster {
+  return async (path, body) => {
+    const cluster = kubeConfig.getCurrentCluster();
+    if (cluster === null) throw new Error("kubeconfig has no current cluster");
+    const url = new URL(cluster.server.replace(/\/+$/, "") + path);
+    const payload = JSON.stringify(body);
+    const options: https.RequestOptions = {
+      method: "POST",
+      headers: {
+        Accept: "application/json",
+        "Content-Type": "application/json",
+        "Content-Length": Buffer.byteLength(payload),
+      },
+    };
+    await kubeConfig.applyToHTTPSOptions(options);
+    const plain = url.protocol === "http:";
+    if (plain) delete options.agent;
+    const transport = plain ? http : https;
+    const signal = AbortSignal.timeout(timeoutMs);
+    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = transport.request(url, { ...options, signal }, (response) => {
+        response.setEncoding("utf8");
+        let text = "";
+        response.on("data", (chunk: string) => (text += chunk));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, text }));
+        response.on("error", reject);
+      });
+      req.on("error", reject);
+      req.end(payload);
+    });
+    if (status < 200 || status > 299) throw new KubeApiError(status, parseStatus(text, ""));
+    return JSON.parse(text) as unknown;
+  };
+}
