@@ -78,6 +78,12 @@ describe("bad input", () => {
     ["unknown field selector", `/api/v1/pods?fieldSelector=${q("spec.bogus=1")}`, 400, "BadRequest"],
     ["field selector without operator", `/api/v1/pods?fieldSelector=metadata.name`, 400, "BadRequest"],
     [
+      "label selector over 4096 characters",
+      `/api/v1/pods?labelSelector=${q(`app in (${Array.from({ length: 1000 }, (_, i) => `v${i}`).join(",")})`)}`,
+      400,
+      "BadRequest",
+    ],
+    [
       "field selector a kind does not support",
       `/apis/apps/v1/deployments?fieldSelector=${q("spec.nodeName=x")}`,
       400,
