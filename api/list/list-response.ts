@@ -6,6 +6,7 @@
  * cache is bounded by bytes (it copies the objects' bytes, and at 10k pods an unbounded one
  * held every object twice: cluster-wide and per namespace).
  */
+import { LRUCache } from "lru-cache";
 import { parseResourceVersion } from "../../core/resource-version.js";
 import { apiVersionOf } from "../../core/kinds.js";
 import type { KubeObject } from "../../core/object-key.js";
@@ -41,13 +42,10 @@ interface CachedBody {
 }
 
 /**
- * Whole-list bodies of one replica by scope ("" for cluster-wide, else `ns:<namespace>`), in
- * least-recently-used order (a Map keeps insertion order; a hit re-inserts), with their total size.
+ * Whole-list bodies of one replica by scope ("" for cluster-wide, else `ns:<namespace>`),
+ * bounded by their total size; the least recently used are dropped first (lru-cache).
  */
-interface BodyCache {
-  readonly bodies: Map<string, CachedBody>;
-  bytes: number;
-}
+type BodyCache = LRUCache<string, CachedBody>;
 
 const wholeListCache = new WeakMap<object, BodyCache>();
 
@@ -66,32 +64,24 @@ export function listBody(
   if (!cacheable) return renderList(kind, selectPage(kind, query, namespace));
   let cache = wholeListCache.get(kind.replica);
   if (cache === undefined) {
-    cache = { bodies: new Map(), bytes: 0 };
+    cache = new LRUCache<string, CachedBody>({
+      maxSize: maxCacheBytes,
+      sizeCalculation: (entry) => Math.max(1, entry.body.length),
+    });
     wholeListCache.set(kind.replica, cache);
   }
   const scope = namespace === undefined ? "" : `ns:${namespace}`;
   const version = kind.replica.contentVersion(namespace);
-  const cached = cache.bodies.get(scope);
+  const cached = cache.get(scope);
   if (cached !== undefined) {
-    cache.bodies.delete(scope);
-    cache.bytes -= cached.body.length;
-    if (cached.version === version) {
-      cache.bodies.set(scope, cached);
-      cache.bytes += cached.body.length;
-      return { chunks: [cached.body], length: cached.body.length };
-    }
+    if (cached.version === version) return { chunks: [cached.body], length: cached.body.length };
+    cache.delete(scope);
   }
   const rendered = renderList(kind, selectPage(kind, query, namespace));
   // Too big to keep without evicting most of the rest: served as chunks, like uncached bodies.
   if (rendered.length > maxCacheBytes / 2) return rendered;
   const body = Buffer.concat(rendered.chunks, rendered.length);
-  cache.bodies.set(scope, { version, body });
-  cache.bytes += body.length;
-  for (const [oldest, entry] of cache.bodies) {
-    if (cache.bytes <= maxCacheBytes) break;
-    cache.bodies.delete(oldest);
-    cache.bytes -= entry.body.length;
-  }
+  cache.set(scope, { version, body });
   return { chunks: [body], length: body.length };
 }
 
