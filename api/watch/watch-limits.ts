@@ -6,7 +6,7 @@
  *   `bufferBudgetBytes` (by default a quarter of the pod's memory limit, read from the
  *   cgroup). Each watch reports what it holds unsent after every write (and 0 on drain); a
  *   watch over MAX_WATCH_BUFFER_BYTES, or over MIN_WATCH_BUFFER_BYTES while the total is over
- *   the budget, is closed, so its client relists and resumes (design.md §3). What is counted
+ *   the budget, is closed, so its client relists and resumes (docs/api-contract.md). What is counted
  *   is the last reported size, an upper bound of what is still buffered.
  */
 import { readFileSync } from "node:fs";
