@@ -6,8 +6,15 @@ import { UsageError } from "./usage-error.js";
 const api = (...argv: string[]) => apiConfig(parseFlags("api", argv, {}).values);
 
 describe("config", () => {
-  it("defaults to the six built-in kinds", () => {
-    expect(kindsConfig(parseFlags("run", [], {}).values)).toHaveLength(6);
+  it("defaults to the six --kinds plus the capacity kinds", () => {
+    const ids = (argv: string[], env: NodeJS.ProcessEnv = {}) =>
+      kindsConfig(parseFlags("run", argv, env).values).map((kind) => kind.id);
+    expect(ids([])).toHaveLength(8);
+    expect(ids([]).slice(6)).toEqual(["namespaces", "resourcequotas"]);
+    expect(ids(["--no-capacity"])).toHaveLength(6);
+    expect(ids([], { KRM_NO_CAPACITY: "true" })).toHaveLength(6);
+    expect(ids(["--kinds", "pods,ns"])).toEqual(["pods", "namespaces", "resourcequotas"]);
+    expect(kindsConfig(parseFlags("metrics", ["--no-capacity"], {}).values)).toHaveLength(6);
   });
 
   it("requires --kind for per-kind parts and rejects unknown kinds", () => {

@@ -1,5 +1,5 @@
 import { DurationError, parseDurationMs } from "../core/duration.js";
-import { KindConfigError, resolveKinds, type KindSpec } from "../core/kinds.js";
+import { CAPACITY_KIND_IDS, KindConfigError, resolveKinds, type KindSpec } from "../core/kinds.js";
 import { redactUrl } from "../core/redact.js";
 import { isLoopbackHost } from "../core/loopback.js";
 import { DEFAULT_REDIS_URL, flagDefault, LOG_LEVELS } from "./flags.js";
@@ -70,9 +70,11 @@ export function commonConfig(values: FlagValues): CommonConfig {
   };
 }
 
-/** The kinds of a multi-kind command (`--kinds`). */
+/** The kinds of a multi-kind command: `--kinds`, plus the capacity kinds unless `--no-capacity`. */
 export function kindsConfig(values: FlagValues): KindSpec[] {
-  return resolveKindList(withDefault(values, "kinds").split(","), "--kinds");
+  const names = withDefault(values, "kinds").split(",");
+  const capacity = values["no-capacity"] !== true;
+  return resolveKindList(capacity ? [...names, ...CAPACITY_KIND_IDS] : names, "--kinds");
 }
 
 /** The single kind of a per-kind command (`--kind`, required). */

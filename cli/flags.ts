@@ -434,8 +434,9 @@ export const FLAGS: readonly FlagSpec[] = [
     name: "no-capacity",
     env: "KRM_NO_CAPACITY",
     type: "boolean",
-    description: "do not serve capacity.krm.dev (nodepools, consumers, fitreviews, capacityleases)",
-    commands: API,
+    description:
+      "do not serve capacity.krm.dev (nodepools, consumers, fitreviews, capacityleases) nor cache the kinds it adds (namespaces, resourcequotas)",
+    commands: MULTI_KIND,
   },
   {
     name: "capacity-pool-label",

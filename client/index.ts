@@ -12,9 +12,11 @@
 import type {
   V1Deployment,
   V1Ingress,
+  V1Namespace,
   V1Node,
   V1PersistentVolumeClaim,
   V1Pod,
+  V1ResourceQuota,
   V1Service,
 } from "@kubernetes/client-node";
 import { capacityClient, type CapacityClient } from "./capacity.js";
@@ -57,6 +59,10 @@ export interface KrmClient {
   readonly services: ResourceClient<V1Service>;
   readonly ingresses: ResourceClient<V1Ingress>;
   readonly nodes: ResourceClient<V1Node>;
+  /** Served unless krm runs with --no-capacity. */
+  readonly namespaces: ResourceClient<V1Namespace>;
+  /** Served unless krm runs with --no-capacity. */
+  readonly resourceQuotas: ResourceClient<V1ResourceQuota>;
   /** capacity.krm.dev: node pools, consumers, fit reviews and capacity leases. */
   readonly capacity: CapacityClient;
   /** usage.krm.dev: usage reviews (reserved hours, ratio, cost) and right-sizing recommendations. */
@@ -96,6 +102,8 @@ export function createKrmClient(options: KrmClientOptions): KrmClient {
     services: builtin<V1Service>("services", "V1Service"),
     ingresses: builtin<V1Ingress>("ingresses.networking.k8s.io", "V1Ingress"),
     nodes: builtin<V1Node>("nodes", "V1Node"),
+    namespaces: builtin<V1Namespace>("namespaces", "V1Namespace"),
+    resourceQuotas: builtin<V1ResourceQuota>("resourcequotas", "V1ResourceQuota"),
     capacity: capacityClient(transport),
     usage: usageClient(transport),
     resource: <T>(group: string, version: string, plural: string, modelType?: string) =>

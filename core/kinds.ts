@@ -92,7 +92,34 @@ export const BUILTIN_KINDS: readonly KindSpec[] = [
     shortNames: ["no"],
     fieldSelectors: ["spec.unschedulable"],
   },
+  {
+    id: "namespaces",
+    group: "",
+    version: "v1",
+    resource: "namespaces",
+    kind: "Namespace",
+    namespaced: false,
+    shortNames: ["ns"],
+    fieldSelectors: ["status.phase"],
+  },
+  {
+    id: "resourcequotas",
+    group: "",
+    version: "v1",
+    resource: "resourcequotas",
+    kind: "ResourceQuota",
+    namespaced: true,
+    shortNames: ["quota"],
+    fieldSelectors: [],
+  },
 ];
+
+/**
+ * Kinds the capacity views need besides pods and nodes (consumers are namespaces, quotas give
+ * their hard and used): cached whenever capacity is on (`--capacity`, on by default), in
+ * addition to `--kinds`.
+ */
+export const CAPACITY_KIND_IDS: readonly string[] = ["namespaces", "resourcequotas"];
 
 export class KindConfigError extends Error {
   override readonly name = "KindConfigError";

@@ -278,6 +278,36 @@ const NODE: TableSpec = {
   },
 };
 
+const NAMESPACE: TableSpec = {
+  columns: [NAME, column("Status", "The status of the namespace"), AGE],
+  cells: (o, now) => [name(o), str(obj(o["status"])["phase"]), age(o, now)],
+};
+
+/** `resource: used/hard, …` sorted by resource name; `limits.*` go to the Limit column. */
+const RESOURCE_QUOTA: TableSpec = {
+  columns: [
+    NAME,
+    column("Request", "Request represents a minimum amount of cpu/memory that a container may consume."),
+    column(
+      "Limit",
+      "Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node.",
+    ),
+    AGE,
+  ],
+  cells(o, now) {
+    const status = obj(o["status"]);
+    const hard = obj(status["hard"]);
+    const used = obj(status["used"]);
+    const requests: string[] = [];
+    const limits: string[] = [];
+    for (const resource of Object.keys(hard).sort()) {
+      const entry = `${resource}: ${str(used[resource], "0")}/${str(hard[resource])}`;
+      (resource.split(".")[0] === "limits" && resource.includes(".") ? limits : requests).push(entry);
+    }
+    return [name(o), requests.join(", "), limits.join(", "), age(o, now)];
+  },
+};
+
 const DEFAULT: TableSpec = { columns: [NAME, AGE], cells: (o, now) => [name(o), age(o, now)] };
 
 const BY_KIND: Readonly<Record<string, TableSpec>> = {
@@ -287,6 +317,8 @@ const BY_KIND: Readonly<Record<string, TableSpec>> = {
   persistentvolumeclaims: PVC,
   "ingresses.networking.k8s.io": INGRESS,
   nodes: NODE,
+  namespaces: NAMESPACE,
+  resourcequotas: RESOURCE_QUOTA,
 };
 
 export function tableSpecFor(kindId: string): TableSpec {

@@ -70,4 +70,41 @@ describe("tables", () => {
     ]);
     expect(table.rows[0]?.object).toMatchObject({ kind: "PartialObjectMetadata", metadata: { name: "p" } });
   });
+
+  it.each([
+    {
+      kind: "resourcequotas",
+      object: {
+        metadata: { name: "q", namespace: "a", creationTimestamp: "2026-01-01T00:00:00Z" },
+        status: {
+          hard: { pods: "20", "requests.cpu": "4", "limits.memory": "16Gi", "requests.nvidia.com/gpu": "2" },
+          used: { pods: "5", "requests.cpu": "1500m", "limits.memory": "2Gi" },
+        },
+      },
+      columns: ["Name", "Request", "Limit", "Age"],
+      cells: [
+        "q",
+        "pods: 5/20, requests.cpu: 1500m/4, requests.nvidia.com/gpu: 0/2",
+        "limits.memory: 2Gi/16Gi",
+        "5m",
+      ],
+    },
+    {
+      kind: "namespaces",
+      object: {
+        metadata: { name: "web", creationTimestamp: "2026-01-01T00:00:00Z" },
+        status: { phase: "Active" },
+      },
+      columns: ["Name", "Status", "Age"],
+      cells: ["web", "Active", "5m"],
+    },
+  ])("prints $kind with kubectl's columns", ({ kind, object, columns, cells }) => {
+    const cached = cacheObject(object.metadata.name, JSON.stringify(object));
+    const now = Date.parse("2026-01-01T00:05:00Z");
+    const table = JSON.parse(
+      tableBody(kind, { apiVersion: "meta.k8s.io/v1", includeObject: "None" }, [cached], "{}", now),
+    ) as { columnDefinitions: { name: string }[]; rows: { cells: unknown[] }[] };
+    expect(table.columnDefinitions.map((c) => c.name)).toEqual(columns);
+    expect(table.rows[0]?.cells).toEqual(cells);
+  });
 });

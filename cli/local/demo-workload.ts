@@ -1,23 +1,37 @@
-import { AppsV1Api, CoreV1Api, NetworkingV1Api, type KubeConfig } from "@kubernetes/client-node";
+import {
+  AppsV1Api,
+  BatchV1Api,
+  CoreV1Api,
+  NetworkingV1Api,
+  type KubeConfig,
+  type V1Pod,
+} from "@kubernetes/client-node";
 import type { Logger } from "../../core/logger.js";
 import type { RunningPart } from "../../core/running-part.js";
+import { demoNodes } from "./demo-node-pools.js";
+import { DEMO_NAMESPACE, demoDeployments, demoJob, demoNamespaces, demoQuotas } from "./demo-workloads.js";
 
-/** Namespace the demo workload lives in. */
-export const DEMO_NAMESPACE = "krm-demo";
+export { DEMO_NAMESPACE } from "./demo-workloads.js";
+
 /** One write every tick: enough to see the stream move, small enough to be idle. */
 const TICK_MS = 1000;
 /** Pods kept alive at most; older ones are deleted so DELETED events show up too. */
 const MAX_PODS = 12;
-const NODE_NAMES = ["demo-node-1", "demo-node-2", "demo-node-3"];
+/** Every this many ticks the web frontend is scaled, so capacity figures move. */
+const SCALE_EVERY_TICKS = 30;
+const FRONTEND_REPLICAS = [4, 6, 3] as const;
 
 /**
- * A small live workload for `krm run` on the local cluster: a few nodes, a deployment, a
- * service, a PVC and an ingress once, then pods created, relabelled and deleted in a loop.
- * There is no kubelet or controller manager locally, so objects are only records.
+ * A live workload for `krm run` on the local lifelike cluster: three node pools of different
+ * sizes (kwok makes them Ready), team namespaces with deployments that request and limit
+ * resources (scheduled by kube-scheduler, Running by kwok), a Job that finishes, a quota per
+ * team (filled in by kube-controller-manager), a service, a PVC and an ingress; then pods
+ * created, relabelled and deleted in a loop, and the web frontend scaled now and then.
  */
 export async function startDemoWorkload(kubeConfig: KubeConfig, logger: Logger): Promise<RunningPart> {
   const core = kubeConfig.makeApiClient(CoreV1Api);
-  await createFixtures(kubeConfig, core);
+  const apps = kubeConfig.makeApiClient(AppsV1Api);
+  await createFixtures(kubeConfig, core, apps);
   const live: string[] = [];
   let counter = 0;
   let stopped = false;
@@ -38,9 +52,16 @@ export async function startDemoWorkload(kubeConfig: KubeConfig, logger: Logger):
     }
     if (live.length > MAX_PODS) {
       const oldest = live.shift();
-      // No kubelet confirms a graceful deletion here, so delete at once.
-      if (oldest !== undefined)
-        await core.deleteNamespacedPod({ namespace: DEMO_NAMESPACE, name: oldest, gracePeriodSeconds: 0 });
+      // kwok removes a deleted pod at once, as a kubelet would after its containers stop.
+      if (oldest !== undefined) await core.deleteNamespacedPod({ namespace: DEMO_NAMESPACE, name: oldest });
+    }
+    if (counter % SCALE_EVERY_TICKS === 0) {
+      const replicas = FRONTEND_REPLICAS[(counter / SCALE_EVERY_TICKS) % FRONTEND_REPLICAS.length] ?? 4;
+      await apps.patchNamespacedDeploymentScale({
+        namespace: "web",
+        name: "frontend",
+        body: [{ op: "replace", path: "/spec/replicas", value: replicas }],
+      });
     }
   };
 
@@ -61,29 +82,25 @@ export async function startDemoWorkload(kubeConfig: KubeConfig, logger: Logger):
   };
 }
 
-async function createFixtures(kubeConfig: KubeConfig, core: CoreV1Api): Promise<void> {
-  const apps = kubeConfig.makeApiClient(AppsV1Api);
+async function createFixtures(kubeConfig: KubeConfig, core: CoreV1Api, apps: AppsV1Api): Promise<void> {
+  const batch = kubeConfig.makeApiClient(BatchV1Api);
   const networking = kubeConfig.makeApiClient(NetworkingV1Api);
   const labels = { app: "demo" };
-  await ignoreConflict(core.createNamespace({ body: { metadata: { name: DEMO_NAMESPACE } } }));
-  for (const name of NODE_NAMES) {
+  for (const body of demoNodes()) await ignoreConflict(core.createNode({ body }));
+  for (const body of demoNamespaces()) await ignoreConflict(core.createNamespace({ body }));
+  // Quotas before the pods they count, so quota admission has their status from the start.
+  for (const body of demoQuotas()) {
     await ignoreConflict(
-      core.createNode({ body: { metadata: { name, labels: { "krm.dev/demo": "true" } } } }),
+      core.createNamespacedResourceQuota({ namespace: body.metadata?.namespace ?? "", body }),
     );
   }
-  await ignoreConflict(
-    apps.createNamespacedDeployment({
-      namespace: DEMO_NAMESPACE,
-      body: {
-        metadata: { name: "demo", labels },
-        spec: {
-          replicas: 2,
-          selector: { matchLabels: labels },
-          template: { metadata: { labels }, spec: { containers: [{ name: "app", image: "nginx:1.27" }] } },
-        },
-      },
-    }),
-  );
+  for (const body of demoDeployments()) {
+    await ignoreConflict(
+      apps.createNamespacedDeployment({ namespace: body.metadata?.namespace ?? "", body }),
+    );
+  }
+  const job = demoJob();
+  await ignoreConflict(batch.createNamespacedJob({ namespace: job.metadata?.namespace ?? "", body: job }));
   await ignoreConflict(
     core.createNamespacedService({
       namespace: DEMO_NAMESPACE,
@@ -110,18 +127,18 @@ async function createFixtures(kubeConfig: KubeConfig, core: CoreV1Api): Promise<
   );
 }
 
-function demoPod(
-  name: string,
-  counter: number,
-): {
-  metadata: { name: string; labels: Record<string, string> };
-  spec: { nodeName: string; containers: { name: string; image: string }[] };
-} {
+/** A small bare pod; kube-scheduler places it on one of the pools. */
+function demoPod(name: string, counter: number): V1Pod {
   return {
-    metadata: { name, labels: { app: "demo", tick: String(counter) } },
+    metadata: { name, labels: { app: "demo-churn", tick: String(counter) } },
     spec: {
-      nodeName: NODE_NAMES[counter % NODE_NAMES.length] ?? "demo-node-1",
-      containers: [{ name: "app", image: "nginx:1.27" }],
+      containers: [
+        {
+          name: "app",
+          image: "nginx:1.27",
+          resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+        },
+      ],
     },
   };
 }

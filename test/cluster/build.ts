@@ -1,4 +1,5 @@
-// Builds the real kube-apiserver and etcd used by integration tests from the Go modules in
+// Builds the real kube-apiserver and etcd used by integration tests (and kube-scheduler,
+// kube-controller-manager and kwok for the lifelike cluster) from the Go modules in
 // test/cluster/go/, into a cache folder outside the repo, and rebuilds only when their inputs
 // change. Imports only node: modules so it also runs straight from source with Node's type
 // stripping (`npx node test/cluster/build.ts`), before anything is compiled.
@@ -18,7 +19,14 @@ export const PROMETHEUS_VERSION = "3.16.0";
 
 /** One binary built from a Go module under test/cluster/go/. */
 interface GoBinary {
-  readonly name: "kube-apiserver" | "etcd" | "influxd" | "prometheus";
+  readonly name:
+    | "kube-apiserver"
+    | "etcd"
+    | "influxd"
+    | "prometheus"
+    | "kube-scheduler"
+    | "kube-controller-manager"
+    | "kwok";
   readonly ldflags: readonly string[];
   /**
    * The main package to build: "." (the module's own main.go, the default) or a command of a
@@ -62,6 +70,11 @@ const BINARIES: readonly GoBinary[] = [
       "-X github.com/prometheus/common/version.Branch=krm-test",
     ],
   },
+  // The lifelike cluster (test/support/lifelike-cluster.ts): same k8s.io/kubernetes module and
+  // version as kube-apiserver, plus kwok's controller playing the kubelets.
+  { name: "kube-scheduler", ldflags: kubernetesVersionLdflags(KUBERNETES_VERSION) },
+  { name: "kube-controller-manager", ldflags: kubernetesVersionLdflags(KUBERNETES_VERSION) },
+  { name: "kwok", ldflags: [] },
 ];
 
 /** Files whose content decides whether a cached binary is still current (main.go only when it is the package built). */
@@ -74,7 +87,7 @@ export function binDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** test/cluster/go, found from this file whether it runs from source or from dist/test/cluster. */
-function goModulesDir(): string {
+export function goModulesDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   const fromSource = join(here, "go");
   if (existsSync(fromSource)) return fromSource;
@@ -88,6 +101,10 @@ export interface ClusterBinaries {
   readonly influxd18: string;
   /** Prometheus 3, without service discovery plugins and web UI assets. */
   readonly prometheus: string;
+  readonly kubeScheduler: string;
+  readonly kubeControllerManager: string;
+  /** kwok's controller (sigs.k8s.io/kwok cmd/kwok), which plays the kubelets of fake nodes. */
+  readonly kwok: string;
 }
 
 export interface EnsureBinariesOptions {
@@ -95,10 +112,12 @@ export interface EnsureBinariesOptions {
   readonly binDir?: string;
   /** Where `go build` output goes; default this process's stderr, so a slow cold build shows progress. */
   readonly log?: (line: string) => void;
+  /** Check and build only these (`node test/cluster/build.ts kwok kube-scheduler`); default all. */
+  readonly only?: readonly string[];
 }
 
 /**
- * Returns the paths of kube-apiserver and etcd, building each one whose stamp (a hash of its
+ * Returns the paths of the binaries above, building each one whose stamp (a hash of its
  * module's go.mod, go.sum, main.go and ldflags) differs from the cached one. A build writes to
  * a temporary name and renames, so a concurrent reader never sees a half-written binary.
  */
@@ -106,12 +125,20 @@ export async function ensureBinaries(options: EnsureBinariesOptions = {}): Promi
   const outDir = options.binDir ?? binDir();
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   await mkdir(outDir, { recursive: true });
-  for (const binary of BINARIES) await ensureBinary(binary, outDir, log);
+  const only = options.only ?? [];
+  const unknown = only.filter((name) => !BINARIES.some((binary) => binary.name === name));
+  if (unknown.length > 0) throw new Error(`no such binary: ${unknown.join(", ")}`);
+  for (const binary of BINARIES) {
+    if (only.length === 0 || only.includes(binary.name)) await ensureBinary(binary, outDir, log);
+  }
   return {
     kubeApiServer: join(outDir, "kube-apiserver"),
     etcd: join(outDir, "etcd"),
     influxd18: join(outDir, "influxd"),
     prometheus: join(outDir, "prometheus"),
+    kubeScheduler: join(outDir, "kube-scheduler"),
+    kubeControllerManager: join(outDir, "kube-controller-manager"),
+    kwok: join(outDir, "kwok"),
   };
 }
 
@@ -188,8 +215,12 @@ function runGoBuild(
 const invokedDirectly =
   process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (invokedDirectly) {
-  ensureBinaries().then(
-    (binaries) => process.stdout.write(`${Object.values(binaries).join("\n")}\n`),
+  const only = process.argv.slice(2);
+  ensureBinaries({ only }).then(
+    () => {
+      const names = only.length > 0 ? only : BINARIES.map((binary) => binary.name);
+      process.stdout.write(`${names.map((name) => join(binDir(), name)).join("\n")}\n`);
+    },
     (error: unknown) => {
       process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
       process.exitCode = 1;

@@ -49,6 +49,8 @@ export interface ControlPlane {
   readonly adminToken: string;
   /** PEM file to trust for {@link url}; stable across {@link restartApiServer}. */
   readonly caPath: string;
+  /** Private key the service-account issuer signs with (kube-controller-manager's token controller needs it). */
+  readonly serviceAccountSigningKeyFile: string;
   /** A fresh @kubernetes/client-node config for the admin. */
   kubeConfig(): KubeConfig;
   /** Writes and returns a kubeconfig for another server URL (a fault proxy in front), same CA and token. */
@@ -134,6 +136,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     kubeconfigPath,
     adminToken,
     caPath,
+    serviceAccountSigningKeyFile: serviceAccountKeys.privateKeyFile,
     kubeConfig: () => {
       const config = new KubeConfig();
       config.loadFromFile(kubeconfigPath);

@@ -13,6 +13,8 @@ export interface HttpRequestOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** PEM trust anchors for https. */
   readonly ca?: string;
+  /** Accept any https certificate: only for health probes of loopback processes a test started. */
+  readonly insecureSkipVerify?: boolean;
   readonly bearerToken?: string;
   readonly timeoutMs?: number;
 }
@@ -43,6 +45,7 @@ export function httpRequestText(url: string, options: HttpRequestOptions = {}): 
         method: options.method ?? "GET",
         headers,
         ca: options.ca,
+        rejectUnauthorized: options.insecureSkipVerify !== true,
         timeout: options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       },
       (res) => {
