@@ -6,7 +6,7 @@ import { DEFAULT_AUDIENCES } from "../api/auth/kubernetes-guard.js";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../api/listen-defaults.js";
 import { DEFAULT_MAX_WATCHES, DEFAULT_MAX_WATCHES_PER_USER } from "../api/watch/watch-limits.js";
 import { DEFAULT_PAGE_SIZE } from "../core/kube-list.js";
-import { BUILTIN_KINDS } from "../core/kinds.js";
+import { BUILTIN_KINDS, DEFAULT_KIND_IDS } from "../core/kinds.js";
 import { KEY_PREFIX } from "../core/redis-keys.js";
 
 /** Where the parts (but not `run`, which starts its own) look for Redis when --redis-url is unset. */
@@ -82,7 +82,7 @@ export const FLAGS: readonly FlagSpec[] = [
     name: "kinds",
     env: "KRM_KINDS",
     type: "string",
-    default: BUILTIN_KINDS.map((kind) => kind.id).join(","),
+    default: DEFAULT_KIND_IDS.join(","),
     description: `comma list of kinds: built-in names (${BUILTIN_KINDS.flatMap((kind) => [kind.resource, ...kind.shortNames]).join(", ")}) or group/version/resource/Kind[/cluster]`,
     commands: MULTI_KIND,
   },

@@ -121,6 +121,11 @@ export const BUILTIN_KINDS: readonly KindSpec[] = [
  */
 export const CAPACITY_KIND_IDS: readonly string[] = ["namespaces", "resourcequotas"];
 
+/** The default of `--kinds`: every built-in kind but the capacity kinds (those follow capacity). */
+export const DEFAULT_KIND_IDS: readonly string[] = BUILTIN_KINDS.map((kind) => kind.id).filter(
+  (id) => !CAPACITY_KIND_IDS.includes(id),
+);
+
 export class KindConfigError extends Error {
   override readonly name = "KindConfigError";
 }
