@@ -7,6 +7,7 @@ import {
 } from "../capacity/aggregates/config.js";
 import type { DerivedViewsFactory } from "../api/index.js";
 import { capacityViews } from "../capacity/serve/capacity-views.js";
+import type { InfluxOptions } from "../metrics/influx-options.js";
 import type { FlagValues } from "./parse-flags.js";
 import { UsageError } from "./usage-error.js";
 
@@ -53,7 +54,12 @@ function pairs<T>(
 }
 
 /** The derived-view groups `krm api` and `krm run` serve. */
-export function derivedViewsOf(values: FlagValues): { derivedViews?: DerivedViewsFactory[] } {
+export function derivedViewsOf(
+  values: FlagValues,
+  influx?: InfluxOptions,
+): { derivedViews?: DerivedViewsFactory[] } {
   const capacity = capacityConfig(values);
-  return capacity === undefined ? {} : { derivedViews: [capacityViews({ config: capacity })] };
+  return capacity === undefined
+    ? {}
+    : { derivedViews: [capacityViews({ config: capacity, ...(influx !== undefined ? { influx } : {}) })] };
 }

@@ -15,6 +15,8 @@ import { reportRedisErrors } from "../../core/redis-health.js";
 import { CapacityState } from "../aggregates/capacity-state.js";
 import { validateCapacityConfig, type CapacityConfig } from "../aggregates/config.js";
 import { LeaseStore, leaseObject, type LeaseRecord } from "../leases/lease-store.js";
+import { startCapacityRecorder } from "../history/capacity-recorder.js";
+import type { InfluxOptions } from "../../metrics/influx-options.js";
 import { fitReview } from "./fit-review.js";
 import { acquire, leaseNotFound, parseLease } from "./lease-requests.js";
 import { serveGet, serveList, serveWatch, type ObjectSource } from "./object-source.js";
@@ -30,6 +32,9 @@ const POLL_WARNING_INTERVAL_MS = 60_000;
 
 export interface CapacityViewsOptions {
   readonly config: CapacityConfig;
+  /** Where capacity history goes (metrics/SCHEMA.md "Capacity"); none when absent. */
+  readonly influx?: InfluxOptions;
+  readonly sampleIntervalMs?: number;
   readonly leasePollMs?: number;
 }
 
@@ -133,6 +138,16 @@ export function capacityViews(
       }
     };
     leases.start();
+    const recorder =
+      options.influx === undefined
+        ? undefined
+        : startCapacityRecorder({
+            influx: options.influx,
+            logger: context.logger,
+            pools: () => sources.nodepools.list(),
+            consumers: () => sources.consumers.list(),
+            ...(options.sampleIntervalMs !== undefined ? { intervalMs: options.sampleIntervalMs } : {}),
+          });
     return {
       group: CAPACITY_GROUP,
       version: CAPACITY_VERSION,
@@ -140,6 +155,7 @@ export function capacityViews(
       handle,
       stop: async () => {
         unbind();
+        await recorder?.stop();
         await leases.stop();
       },
     };
