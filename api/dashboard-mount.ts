@@ -6,7 +6,7 @@
 import express from "express";
 import type { KindSpec } from "../core/kinds.js";
 import type { Logger } from "../core/logger.js";
-import { createDashboard } from "./dashboard/index.js";
+import { createDashboard, type PoolUsageReader } from "./dashboard/index.js";
 import type { DashboardHandler } from "./http/request-handler.js";
 
 export interface MountedDashboard {
@@ -19,12 +19,14 @@ export function mountDashboard(options: {
   redisUrl: string;
   keyPrefix?: string;
   logger: Logger;
+  pools?: PoolUsageReader;
 }): MountedDashboard {
   const dashboard = createDashboard({
     kinds: options.kinds,
     redisUrl: options.redisUrl,
     ...(options.keyPrefix !== undefined ? { keyPrefix: options.keyPrefix } : {}),
     logger: options.logger,
+    ...(options.pools !== undefined ? { pools: options.pools } : {}),
   });
   const app = express();
   app.disable("x-powered-by");

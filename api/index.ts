@@ -16,6 +16,7 @@ import type { AuthOptions } from "./auth/types.js";
 import { buildDiscovery } from "./discovery/discovery.js";
 import { createRequestHandler, rawStatusResponse, type DashboardHandler } from "./http/request-handler.js";
 import { mountDashboard } from "./dashboard-mount.js";
+import type { PoolUsageReader } from "./dashboard/capacity-panel.js";
 import { LOOPBACK_HOSTS } from "./http/host-check.js";
 import { readTlsPair, reloadTlsOnChange, type TlsFiles } from "./http/tls-files.js";
 import { ApiMetrics } from "./observability/api-metrics.js";
@@ -39,7 +40,11 @@ export interface DerivedViewsContext {
   readonly logger: Logger;
 }
 
-export type RunningDerivedViews = DerivedViews & { stop(): Promise<void> };
+export type RunningDerivedViews = DerivedViews & {
+  stop(): Promise<void>;
+  /** Node pools for the `/dashboard` capacity panel (api/dashboard/capacity-panel.ts). */
+  readonly dashboardPools?: PoolUsageReader;
+};
 export type DerivedViewsFactory = (context: DerivedViewsContext) => RunningDerivedViews;
 export * from "./freshness.js";
 
@@ -151,16 +156,6 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     feeds.push(feed);
     return { spec, replica, health: () => feed.health };
   });
-  const mounted =
-    options.dashboard === undefined
-      ? mountDashboard({
-          kinds: options.kinds,
-          redisUrl: options.redisUrl,
-          logger,
-          ...(options.keyPrefix !== undefined ? { keyPrefix: options.keyPrefix } : {}),
-        })
-      : undefined;
-  const dashboard = options.dashboard === false ? undefined : (options.dashboard ?? mounted?.handler);
   const derived = (options.derivedViews ?? []).map((factory) =>
     factory({
       kinds: new Map(kinds.map((k) => [k.spec.id, k])),
@@ -169,6 +164,18 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       ...(options.keyPrefix !== undefined ? { keyPrefix: options.keyPrefix } : {}),
     }),
   );
+  const poolReaders = derived.flatMap((views) => (views.dashboardPools ? [views.dashboardPools] : []));
+  const mounted =
+    options.dashboard === undefined
+      ? mountDashboard({
+          kinds: options.kinds,
+          redisUrl: options.redisUrl,
+          logger,
+          ...(poolReaders.length > 0 ? { pools: () => poolReaders.flatMap((read) => read()) } : {}),
+          ...(options.keyPrefix !== undefined ? { keyPrefix: options.keyPrefix } : {}),
+        })
+      : undefined;
+  const dashboard = options.dashboard === false ? undefined : (options.dashboard ?? mounted?.handler);
   const handler = createRequestHandler({
     kinds,
     discovery: buildDiscovery(options.kinds, derived),

@@ -33,10 +33,17 @@ export function dashboardScript(): void {
     rate: [number, number][];
     verifications: Verification[];
   }
+  interface PoolUsage {
+    name: string;
+    status: string;
+    reason: string;
+    percentUsed: Record<string, number>;
+  }
   interface Data {
     generatedAt: number;
     delayResolutionMs: number;
     kinds: KindData[];
+    capacity: PoolUsage[] | null;
   }
   interface Series {
     name: string;
@@ -54,6 +61,12 @@ export function dashboardScript(): void {
   const TYPE_COLORS = { ADDED: "#4e79a7", DELETED: "#e15759" };
   // Distinct from PALETTE: drift bars stand above per-kind markers of the palette's colours.
   const DRIFT_COLORS = { missing: "#f5b700", extra: "#333333", stale: "#17becf" };
+  const STATUS_COLORS: Record<string, string> = {
+    Ok: "#2e7d32",
+    Warning: "#b26a00",
+    Critical: "#c62828",
+    Overcommitted: "#6a1b9a",
+  };
   const BUCKET_MS = 250;
   const BUCKETS = 16;
 
@@ -306,6 +319,32 @@ export function dashboardScript(): void {
     element("kinds").innerHTML = rows.join("");
   }
 
+  function drawCapacity(data: Data): void {
+    const section = element("capacity-section");
+    section.hidden = data.capacity === null;
+    if (data.capacity === null) return;
+    const order = (r: string): string => (r === "cpu" ? "0" : r === "memory" ? "1" : `2${r}`);
+    const resources = [...new Set(data.capacity.flatMap((p) => Object.keys(p.percentUsed)))].sort((a, b) =>
+      order(a).localeCompare(order(b)),
+    );
+    element("capacity-head").innerHTML =
+      `<tr><th>pool</th><th>status</th>${resources.map((r) => `<th>${escapeHtml(r)}</th>`).join("")}</tr>`;
+    const cell = (percent: number | undefined): string => {
+      if (percent === undefined) return "<td>–</td>";
+      const width = Math.min(100, Math.max(0, percent));
+      const color = percent > 100 ? STATUS_COLORS["Overcommitted"] : "#4e79a7";
+      return `<td><span class="bar"><i style="width:${width}%;background:${color}"></i></span>${Number(percent.toFixed(1))} %</td>`;
+    };
+    const rows = data.capacity.map((pool) => {
+      const color = STATUS_COLORS[pool.status] ?? "#888";
+      return `<tr><td>${escapeHtml(pool.name)}</td><td><b style="color:${color}" title="${escapeHtml(pool.reason)}">${escapeHtml(pool.status)}</b></td>${resources.map((r) => cell(pool.percentUsed[r])).join("")}</tr>`;
+    });
+    element("capacity").innerHTML =
+      rows.length > 0
+        ? rows.join("")
+        : `<tr><td colspan="${resources.length + 2}">no node pools yet</td></tr>`;
+  }
+
   function render(data: Data): void {
     for (const kind of data.kinds) {
       const points = history.get(kind.id) ?? [];
@@ -314,6 +353,7 @@ export function dashboardScript(): void {
       history.set(kind.id, points);
     }
     drawTable(data);
+    drawCapacity(data);
     drawFreshness(data);
     drawDelays(data);
     drawRate(data);

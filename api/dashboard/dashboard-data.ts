@@ -20,6 +20,7 @@ import {
 import type { VerificationEntry } from "../../core/records.js";
 import { decodeFields, type FlatFields, type RawStreamEntry } from "../../core/stream-entry.js";
 import { STREAM_START, streamIdMs, type StreamId } from "../../core/stream-id.js";
+import type { PoolUsage, PoolUsageReader } from "./capacity-panel.js";
 
 /** Newest events read on the first refresh. */
 export const SEED_ENTRIES = 2000;
@@ -70,6 +71,8 @@ export interface DashboardData {
   /** Resolution of the timestamps delays are measured from. */
   readonly delayResolutionMs: number;
   readonly kinds: readonly KindDashboardData[];
+  /** Node pools' percent used per resource; null when capacity views are off. */
+  readonly capacity: readonly PoolUsage[] | null;
 }
 
 class KindCollector {
@@ -149,6 +152,7 @@ export class DashboardDataSource {
     kinds: readonly KindSpec[],
     keyPrefix: string | undefined,
     private readonly now: () => number = Date.now,
+    private readonly pools?: PoolUsageReader,
   ) {
     this.collectors = kinds.map((kind) => new KindCollector(kind, kindKeys(kind, keyPrefix)));
   }
@@ -167,7 +171,8 @@ export class DashboardDataSource {
   private async refresh(): Promise<DashboardData> {
     const now = this.now();
     const kinds = await Promise.all(this.collectors.map((collector) => collector.refresh(this.redis, now)));
-    this.latest = { generatedAt: now, delayResolutionMs: 1000, kinds };
+    const capacity = this.pools === undefined ? null : this.pools();
+    this.latest = { generatedAt: now, delayResolutionMs: 1000, kinds, capacity };
     return this.latest;
   }
 }

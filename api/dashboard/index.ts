@@ -8,10 +8,12 @@ import type { KindSpec } from "../../core/kinds.js";
 import type { Logger } from "../../core/logger.js";
 import { createRedis, type RedisConnection } from "../../core/redis-connection.js";
 import { reportRedisErrors } from "../../core/redis-health.js";
+import type { PoolUsageReader } from "./capacity-panel.js";
 import { DashboardDataSource } from "./dashboard-data.js";
 import { dashboardPage } from "./page.js";
 
 export type { DashboardData, KindDashboardData } from "./dashboard-data.js";
+export type { PoolUsage, PoolUsageReader } from "./capacity-panel.js";
 
 export interface DashboardOptions {
   kinds: readonly KindSpec[];
@@ -22,6 +24,8 @@ export interface DashboardOptions {
   keyPrefix?: string;
   logger: Logger;
   now?: () => number;
+  /** Node pools for the capacity panel; the panel is hidden without it. */
+  pools?: PoolUsageReader;
 }
 
 export interface Dashboard {
@@ -39,7 +43,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   const redis = options.redis ?? createRedis(options.redisUrl, "krm-dashboard");
   // Errors of a connection it opened are reported, never ioredis' "Unhandled error event".
   if (ownsRedis) reportRedisErrors(redis, options.logger);
-  const source = new DashboardDataSource(redis, options.kinds, options.keyPrefix, options.now);
+  const source = new DashboardDataSource(redis, options.kinds, options.keyPrefix, options.now, options.pools);
   const page = dashboardPage();
   const router = Router();
   router.get("/", (_req: Request, res: Response) => {

@@ -31,6 +31,8 @@ svg { width: 100%; height: auto; display: block; }
 .line.dashed { stroke-dasharray: 5 4; opacity: .55; }
 .legend { display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 12px; color: var(--muted); margin-top: 4px; }
 .key i, .dot { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 5px; vertical-align: -1px; }
+.bar { display: inline-block; width: 90px; height: 10px; margin-right: 6px; background: var(--line); border-radius: 2px; overflow: hidden; vertical-align: -1px; }
+.bar i { display: block; height: 100%; }
 .ok { color: #2e7d32; } .bad { color: #c62828; }
 `;
 
@@ -50,6 +52,9 @@ export function dashboardPage(): string {
 <section class="wide"><h2>Kinds</h2>
 <table><thead><tr><th>kind</th><th>objects</th><th>watch</th><th>last event</th><th>verified</th><th>bookmark</th><th>reconnects</th><th>410 Gone</th></tr></thead>
 <tbody id="kinds"></tbody></table></section>
+<section class="wide" id="capacity-section" hidden><h2>Capacity per node pool</h2>
+<div class="sub">percent of each pool's reservable amount requested or leased, per resource (capacity.krm.dev nodepools)</div>
+<table><thead id="capacity-head"></thead><tbody id="capacity"></tbody></table></section>
 ${chart("freshness", "Freshness per kind", "age of the last verified snapshot (solid) and of the last streamed event (dashed)")}
 ${chart("delay", "Stream delay distribution", '<span id="delay-stats"></span>')}
 ${chart("rate", "Event rate", "watch events per second, last two minutes")}

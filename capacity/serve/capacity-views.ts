@@ -23,6 +23,7 @@ import { serveGet, serveList, serveWatch, type ObjectSource } from "./object-sou
 import { consumerObject, nodePoolObject, type ServedObject } from "./objects.js";
 import { bindReplicas } from "./replica-binding.js";
 import { CAPACITY_API_VERSION, CAPACITY_GROUP, CAPACITY_RESOURCES, CAPACITY_VERSION } from "./resources.js";
+import { poolUsage } from "./pool-usage.js";
 import { CONSUMER_TABLE, LEASE_TABLE, NODEPOOL_TABLE, type CapacityTable } from "./tables.js";
 
 /** How often each API replica looks for lease changes made elsewhere and for lapsed leases. */
@@ -153,6 +154,7 @@ export function capacityViews(
       version: CAPACITY_VERSION,
       resources: CAPACITY_RESOURCES,
       handle,
+      dashboardPools: () => sources.nodepools.list().map(poolUsage),
       stop: async () => {
         unbind();
         await recorder?.stop();

@@ -1,7 +1,11 @@
 /**
  * Capacity history reaches a real InfluxDB: pool and consumer samples written by the API's
  * capacity views, read back with the InfluxQL a dashboard uses (metrics/SCHEMA.md "Capacity").
+ * The same API's `/dashboard` shows the capacity panel in headless Chromium
+ * (test-artifacts/dashboard-capacity.png).
  */
+import { mkdir } from "node:fs/promises";
+import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApiServer } from "../../api/index.js";
 import { capacityViews } from "../../capacity/serve/capacity-views.js";
@@ -53,7 +57,6 @@ describe("capacity history in InfluxDB", () => {
       logger: silentLogger(),
       port: 0,
       auth: { mode: "none" },
-      dashboard: false,
       feed: { blockMs: 200, checkIntervalMs: 200 },
       derivedViews: [
         capacityViews({
@@ -105,5 +108,51 @@ describe("capacity history in InfluxDB", () => {
       DB,
     );
     expect(series.results[0]?.series?.map((s) => s.tags?.["pool"])).toEqual(["small"]);
+  });
+
+  it("shows each pool's percent used per resource on /dashboard", async () => {
+    const data = await waitUntil(
+      async () => {
+        const response = await fetch(`${api.url}/dashboard/data`);
+        const body = (await response.json()) as {
+          capacity: { name: string; status: string; percentUsed: Record<string, number> }[] | null;
+        };
+        return body.capacity?.[0]?.percentUsed["cpu"] === 37.5 ? body.capacity : undefined;
+      },
+      { what: "capacity in the dashboard data", timeoutMs: 30_000, intervalMs: 300 },
+    );
+    expect(data).toEqual([
+      {
+        name: "small",
+        status: "Ok",
+        reason: expect.any(String) as unknown,
+        percentUsed: expect.objectContaining({ cpu: 37.5, memory: 12.5 }) as unknown,
+      },
+    ]);
+    const browser = await chromium.launch({
+      executablePath: "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const errors: string[] = [];
+      page.on("pageerror", (error) => errors.push(error.message));
+      await page.goto(`${api.url}/dashboard`);
+      await page.waitForFunction(() => Number(document.body.dataset["updates"]) >= 2, undefined, {
+        timeout: 20_000,
+      });
+      expect(await page.locator("#capacity-section").isVisible()).toBe(true);
+      expect(await page.locator("#capacity-head th").allTextContents()).toEqual(
+        expect.arrayContaining(["pool", "status", "cpu", "memory", "pods"]),
+      );
+      const row = await page.locator("#capacity tr").first().locator("td").allTextContents();
+      expect(row.slice(0, 3)).toEqual(["small", "Ok", "37.5 %"]);
+      expect(row[3]).toBe("12.5 %");
+      expect(errors).toEqual([]);
+      await mkdir("test-artifacts", { recursive: true });
+      await page.screenshot({ path: "test-artifacts/dashboard-capacity.png", fullPage: true });
+    } finally {
+      await browser.close();
+    }
   });
 });
