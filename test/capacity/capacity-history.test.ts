@@ -1,10 +1,12 @@
 /**
  * Capacity history reaches a real InfluxDB: pool and consumer samples written by the API's
  * capacity views, read back with the InfluxQL a dashboard uses (metrics/SCHEMA.md "Capacity").
+ * Every InfluxQL query of the shipped Chronograf capacity dashboard
+ * (deploy/chronograf/krm-capacity.dashboard) returns plausible series from those points.
  * The same API's `/dashboard` shows the capacity panel in headless Chromium
  * (test-artifacts/dashboard-capacity.png).
  */
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApiServer } from "../../api/index.js";
@@ -17,6 +19,27 @@ import { StateWriter } from "../api/helpers/state-writer.js";
 import { startInflux, type InfluxServer } from "../support/influx-server.js";
 import { startRedis, type RedisServer } from "../support/redis-server.js";
 import { waitUntil } from "../support/wait-until.js";
+
+interface Dashboard {
+  readonly cells: readonly {
+    readonly name: string;
+    readonly queries: readonly { readonly query: string }[];
+  }[];
+}
+const provisioned = JSON.parse(
+  await readFile("deploy/chronograf/krm-capacity.dashboard", "utf8"),
+) as Dashboard;
+const exported = JSON.parse(await readFile("deploy/chronograf/krm-capacity-export.json", "utf8")) as {
+  dashboard: Dashboard;
+};
+const queriesOf = (dashboard: Dashboard): string[] =>
+  dashboard.cells.flatMap((cell) => cell.queries.map((q) => q.query));
+/** Chronograf's template variables, with the values Chronograf would substitute. */
+const substitute = (query: string): string =>
+  query
+    .replaceAll(":dashboardTime:", "now() - 15m")
+    .replaceAll(":upperDashboardTime:", "now() + 1m")
+    .replaceAll(":interval:", "time(2s)");
 
 const kind = (id: string): KindSpec => BUILTIN_KINDS.find((k) => k.id === id) as KindSpec;
 const DB = "krm";
@@ -108,6 +131,28 @@ describe("capacity history in InfluxDB", () => {
       DB,
     );
     expect(series.results[0]?.series?.map((s) => s.tags?.["pool"])).toEqual(["small"]);
+  });
+
+  it("answers every query of the Chronograf capacity dashboard with plausible series", async () => {
+    expect(queriesOf(exported.dashboard)).toEqual(queriesOf(provisioned));
+    expect(provisioned.cells.length).toBeGreaterThanOrEqual(8);
+    // Status points are written in the same sample as the pool points the first test waited for.
+    for (const query of queriesOf(provisioned)) {
+      expect(query).toMatch(/:dashboardTime:/);
+      const answer = await influx.query(substitute(query), DB);
+      const series = answer.results.flatMap((result) => result.series ?? []);
+      expect(series.length, `no series for ${query}`).toBeGreaterThan(0);
+      const numbers = series.flatMap((s) =>
+        s.values.flatMap((row) => row.slice(1).filter((value): value is number => typeof value === "number")),
+      );
+      expect(numbers.length, query).toBeGreaterThan(0);
+      for (const value of numbers) expect(Number.isFinite(value) && value >= 0, query).toBe(true);
+    }
+    const percent = await influx.query(substitute(queriesOf(provisioned)[0] ?? ""), DB);
+    const cpu = percent.results[0]?.series?.find(
+      (s) => s.tags?.["pool"] === "small" && s.tags["resource"] === "cpu",
+    );
+    expect(cpu?.values.at(-1)?.[1]).toBe(37.5);
   });
 
   it("shows each pool's percent used per resource on /dashboard", async () => {
