@@ -28,6 +28,7 @@ import { Transport, type SleepFunction } from "./transport.js";
 export * from "./errors.js";
 export type * from "./capacity.js";
 export type * from "./usage.js";
+export { DanfoMissingError, type DataFrame } from "./dataframe.js";
 export type {
   Freshness,
   KrmList,

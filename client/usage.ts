@@ -4,6 +4,7 @@
  * recommendations per workload. Quantities are Kubernetes quantity strings.
  */
 import type { Transport } from "./transport.js";
+import { recommendationsFrame, usageReportFrame, withDataFrame, type Framed } from "./usage-frames.js";
 
 const BASE = "/apis/usage.krm.dev/v1alpha1";
 
@@ -34,7 +35,8 @@ export interface UsageReportRow {
   readonly cost?: number;
 }
 
-export interface UsageReport {
+/** A usage review's answer, as the API sends it. */
+export interface UsageReportData {
   readonly from: string;
   readonly to: string;
   readonly groupBy: string;
@@ -43,6 +45,9 @@ export interface UsageReport {
   readonly total: Omit<UsageReportRow, "group">;
   readonly accuracy: string;
 }
+
+/** A usage review's answer with `toDataFrame()`: one row per group (danfojs, optional). */
+export type UsageReport = UsageReportData & Framed;
 
 type Resources = {
   readonly requests?: Readonly<Record<string, string>>;
@@ -70,11 +75,14 @@ export interface Recommendation {
   };
 }
 
+/** Recommendations with `toDataFrame()`: one row per workload container (danfojs, optional). */
+export type RecommendationList = Recommendation[] & Framed;
+
 export interface UsageClient {
   /** Creates a UsageReview and returns its answer (nothing is stored). */
   review(request: UsageReviewRequest): Promise<UsageReport>;
   /** Recommendations in one namespace, or in all when `namespace` is undefined. */
-  recommendations(namespace?: string): Promise<Recommendation[]>;
+  recommendations(namespace?: string): Promise<RecommendationList>;
   /** One workload's recommendation, by `<kind>.<name>` (e.g. `deployment.web`). */
   recommendation(namespace: string, name: string): Promise<Recommendation>;
 }
@@ -87,12 +95,14 @@ export function usageClient(transport: Transport): UsageClient {
         kind: "UsageReview",
         spec: request,
       });
-      return ((await response.json()) as { status: UsageReport }).status;
+      const report = ((await response.json()) as { status: UsageReportData }).status;
+      return withDataFrame(report, () => usageReportFrame(report));
     },
     recommendations: async (namespace) => {
       const path = namespace === undefined ? "" : `/namespaces/${encodeURIComponent(namespace)}`;
       const response = await transport.get(`${BASE}${path}/recommendations`, new URLSearchParams());
-      return ((await response.json()) as { items: Recommendation[] }).items;
+      const items = ((await response.json()) as { items: Recommendation[] }).items;
+      return withDataFrame(items, () => recommendationsFrame(items));
     },
     recommendation: async (namespace, name) => {
       const response = await transport.get(
