@@ -19,12 +19,15 @@ export function cliUnavailableReason(): string | undefined {
 }
 
 export interface KrmProcessOptions {
-  readonly part: "streamer" | "verifier" | "aggregator";
-  readonly kind: string;
+  readonly part: "streamer" | "verifier" | "aggregator" | "api";
+  /** The one kind of a streamer, verifier or aggregator; `api` takes `--kinds` in {@link extraArgs}. */
+  readonly kind?: string;
   /** For the streamer and verifier; the aggregator talks only to Redis. */
   readonly kubeconfigPath?: string;
   readonly redisUrl: string;
   readonly logPath: string;
+  /** Further flags, e.g. `--port` of `krm api`. */
+  readonly extraArgs?: readonly string[];
 }
 
 export function startKrmProcess(options: KrmProcessOptions): ManagedProcess {
@@ -33,11 +36,11 @@ export function startKrmProcess(options: KrmProcessOptions): ManagedProcess {
     args: [
       CLI_PATH,
       options.part,
-      "--kind",
-      options.kind,
+      ...(options.kind !== undefined ? ["--kind", options.kind] : []),
       ...(options.kubeconfigPath !== undefined ? ["--kubeconfig", options.kubeconfigPath] : []),
       "--redis-url",
       options.redisUrl,
+      ...(options.extraArgs ?? []),
     ],
     logPath: options.logPath,
     env: { ...process.env, KRM_LOG_LEVEL: "info" },

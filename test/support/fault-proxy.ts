@@ -33,8 +33,19 @@ export interface FaultProxy {
   refuse(on: boolean): void;
   /** Live client connections, blackholed ones included. */
   connectionCount(): number;
+  /** What the proxy has done and seen since it started, so a fault test can assert each fault happened. */
+  counts(): FaultProxyCounts;
   /** Closes the listener and destroys every connection. */
   stop(): Promise<void>;
+}
+
+export interface FaultProxyCounts {
+  /** Connections destroyed by {@link FaultProxy.cutAll}. */
+  readonly cut: number;
+  /** Connections silenced by a blackhole: live ones when it went on, and new ones accepted while on. */
+  readonly blackholed: number;
+  /** Connections the target ended, reset or refused while the client still had its side open (e.g. a server restart). */
+  readonly closedByTarget: number;
 }
 
 /** One client connection and, unless blackholed from the start, its upstream connection. */
@@ -50,6 +61,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   let blackholed = false;
   let stalled = false;
   let refusing = false;
+  let cut = 0;
+  let blackholedCount = 0;
+  let closedByTarget = 0;
 
   const mayFlow = (connection: ProxiedConnection): boolean => !connection.dead && !stalled;
 
@@ -91,12 +105,33 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     connections.add(connection);
     client.on("error", () => closeConnection(connection));
     client.on("close", () => closeConnection(connection));
-    if (connection.dead) return; // accepted, then silence: paused since connect, no upstream.
+    if (connection.dead) {
+      blackholedCount += 1;
+      return; // accepted, then silence: paused since connect, no upstream.
+    }
 
+    let clientEnded = false;
+    client.on("end", () => {
+      clientEnded = true;
+    });
     const upstream = connect({ host: options.targetHost, port: options.targetPort });
     connection.upstream = upstream;
-    upstream.on("error", () => closeConnection(connection));
-    upstream.on("close", () => closeConnection(connection));
+    let targetGoneCounted = false;
+    /** Counts once per connection; the bytes already sent still reach the client (end is not a destroy). */
+    const countTargetGone = (): void => {
+      if (targetGoneCounted || clientEnded || !connections.has(connection)) return;
+      targetGoneCounted = true;
+      closedByTarget += 1;
+    };
+    upstream.on("end", countTargetGone);
+    upstream.on("error", () => {
+      countTargetGone();
+      closeConnection(connection);
+    });
+    upstream.on("close", () => {
+      countTargetGone();
+      closeConnection(connection);
+    });
     upstream.on("connect", () => {
       forward(client, upstream, connection);
       forward(upstream, client, connection);
@@ -122,6 +157,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     port,
     cutAll: () => {
       const count = connections.size;
+      cut += count;
       for (const connection of [...connections]) {
         connections.delete(connection);
         connection.client.resetAndDestroy();
@@ -133,6 +169,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       blackholed = on;
       if (!on) return;
       for (const connection of connections) {
+        if (!connection.dead) blackholedCount += 1;
         connection.dead = true;
         freeze(connection);
       }
@@ -148,6 +185,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       refusing = on;
     },
     connectionCount: () => connections.size,
+    counts: () => ({ cut, blackholed: blackholedCount, closedByTarget }),
     stop: async () => {
       for (const connection of [...connections]) closeConnection(connection);
       await new Promise<void>((resolve) => server.close(() => resolve()));
