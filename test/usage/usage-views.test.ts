@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startApiServer, type RunningApiServer } from "../../api/index.js";
 import { createKrmClient, KrmStatusError } from "../../client/index.js";
+import { usageExample } from "../../client/usage-example.js";
 import { findBuiltinKind, type KindSpec } from "../../core/kinds.js";
 import { createLogger } from "../../core/logger.js";
 import type { KubeObject } from "../../core/object-key.js";
@@ -313,4 +314,20 @@ test("the typed client: krm.usage.review, recommendations and recommendation", a
   const missing = await krm.usage.recommendation("shop", "deployment.nope").catch((error: unknown) => error);
   expect(missing).toBeInstanceOf(KrmStatusError);
   expect((missing as KrmStatusError).code).toBe(404);
+});
+
+test("the README's usage example (client/usage-example.ts) runs and prints the expected figures", async () => {
+  const lines = await usageExample(api.url, new Date(base).toISOString(), "shop", {
+    to: new Date(base + 3 * HOUR).toISOString(),
+  });
+  // shop: 2 pods × 1 CPU × 3 h, 2 × 1Gi × 3 h; batch: 0.75 core-hours, 3 GiB-hours (see the first test).
+  const shopRatio = (6 / 6.75 + 6 / 9) / 2;
+  expect(lines).toEqual([
+    `shop: 6.00 core-hours, 6.00 GiB-hours, ${(shopRatio * 100).toFixed(1)}% = ${(12_000 * shopRatio).toFixed(2)} EUR`,
+    `batch: 0.75 core-hours, 3.00 GiB-hours, ${((1 - shopRatio) * 100).toFixed(1)}% = ${(12_000 * (1 - shopRatio)).toFixed(2)} EUR`,
+    "frame 2x7: group,cpuCoreHours,memoryGiBHours,storageGiBHours,gpuHours,ratio,cost",
+    "deployment.web/app over: cpu 1 → 250m, memory 1Gi → 345Mi",
+    "deployment.web frees cpu 1500m, memory 1358Mi",
+    "recommendations frame 1x11",
+  ]);
 });
