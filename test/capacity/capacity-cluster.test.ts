@@ -6,41 +6,20 @@
  * shared control plane runs no scheduler or kubelets); each run has its own pool label values.
  */
 import { randomUUID } from "node:crypto";
-import { CoreV1Api, type V1Node, type V1Pod } from "@kubernetes/client-node";
+import { CoreV1Api } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { capacityViews } from "../../capacity/serve/capacity-views.js";
-import { recomputeConsumers, recomputePools } from "../../capacity/testing/full-recompute.js";
-import type { NodeLike, PodLike } from "../../capacity/model/index.js";
 import { BUILTIN_KINDS, type KindSpec } from "../../core/kinds.js";
 import { startKrmStack, type KrmStack } from "../api/helpers/krm-stack.js";
-import { httpGet, json } from "../api/helpers/http-get.js";
 import { sharedCluster } from "../support/shared-cluster.js";
-import { waitUntil } from "../support/wait-until.js";
+import {
+  compareFigures,
+  expectFiguresEqualWithinWindow,
+  type FigureScope,
+} from "./helpers/capacity-figures.js";
 
 const POOL_LABEL = "krm-test.dev/pool";
-/** How long figures may trail the API server under churn (watch → Redis → replica → aggregates). */
-const FRESHNESS_WINDOW_MS = 15_000;
 const kinds = BUILTIN_KINDS.filter((k): k is KindSpec => k.id === "pods" || k.id === "nodes");
-
-interface ServedPool {
-  metadata: { name: string };
-  status: {
-    nodes: { schedulable: number; unschedulable: number };
-    allocatable: Record<string, string>;
-    requested: Record<string, string>;
-    limits: Record<string, string>;
-    unschedulableNodes: { allocatable: Record<string, string>; requested: Record<string, string> };
-  };
-}
-interface ServedConsumer {
-  metadata: { name: string };
-  status: {
-    pods: { running: number; pending: number };
-    requests: Record<string, string>;
-    limits: Record<string, string>;
-    pending: Record<string, string>;
-  };
-}
 
 describe("capacity figures against a fresh LIST of the API server", () => {
   const cluster = sharedCluster();
@@ -122,68 +101,15 @@ describe("capacity figures against a fresh LIST of the API server", () => {
     });
   };
 
-  /** Both sides, for my pools and my namespace only (other tests share the cluster). */
-  const compare = async (): Promise<{ krm: unknown; truth: unknown }> => {
-    const [nodes, pods] = await Promise.all([core.listNode(), core.listNamespacedPod({ namespace: ns })]);
-    const mine = nodes.items.filter((n: V1Node) => pools.includes(n.metadata?.labels?.[POOL_LABEL] ?? ""));
-    const asJson = <T>(value: unknown): T => JSON.parse(JSON.stringify(value)) as T;
-    const truthPools = recomputePools(
-      asJson<NodeLike[]>(mine),
-      asJson<PodLike[]>(pods.items.map((p: V1Pod) => p)),
-      POOL_LABEL,
-    );
-    const truthConsumers = recomputeConsumers(asJson<PodLike[]>(pods.items));
-    const served = json<{ items: ServedPool[] }>(
-      await httpGet(`${stack.api.url}/apis/capacity.krm.dev/v1alpha1/nodepools`),
-    ).items.filter((p) => pools.includes(p.metadata.name));
-    const consumer = json<ServedConsumer>(
-      await httpGet(`${stack.api.url}/apis/capacity.krm.dev/v1alpha1/consumers/${ns}`),
-    );
-    return {
-      krm: {
-        pools: Object.fromEntries(
-          served.map((p) => [
-            p.metadata.name,
-            {
-              nodes: p.status.nodes.schedulable,
-              closedNodes: p.status.nodes.unschedulable,
-              allocatable: p.status.allocatable,
-              requested: p.status.requested,
-              limits: p.status.limits,
-              closedAllocatable: p.status.unschedulableNodes.allocatable,
-              closedRequested: p.status.unschedulableNodes.requested,
-            },
-          ]),
-        ),
-        consumer:
-          consumer.status === undefined
-            ? undefined
-            : {
-                runningPods: consumer.status.pods.running,
-                pendingPods: consumer.status.pods.pending,
-                requests: consumer.status.requests,
-                limits: consumer.status.limits,
-                pending: consumer.status.pending,
-              },
-      },
-      truth: { pools: Object.fromEntries(truthPools), consumer: truthConsumers.get(ns) },
-    };
-  };
-  const expectEqualWithinWindow = async (what: string): Promise<void> => {
-    let last: { krm: unknown; truth: unknown } | undefined;
-    try {
-      await waitUntil(
-        async () => {
-          last = await compare();
-          return JSON.stringify(last.krm) === JSON.stringify(last.truth) ? true : undefined;
-        },
-        { what, timeoutMs: FRESHNESS_WINDOW_MS, intervalMs: 200 },
-      );
-    } catch (error) {
-      expect(last?.krm, String(error)).toEqual(last?.truth);
-      throw error;
-    }
-  };
+  const scope = (): FigureScope => ({
+    core,
+    apiUrl: stack.api.url,
+    poolLabel: POOL_LABEL,
+    pools,
+    namespace: ns,
+  });
+  const compare = () => compareFigures(scope());
+  const expectEqualWithinWindow = (what: string) => expectFiguresEqualWithinWindow(scope(), what);
 
   beforeAll(async () => {
     await core.createNamespace({ body: { metadata: { name: ns } } });
