@@ -13,6 +13,7 @@ import type { Logger } from "../core/logger.js";
 import type { RunningPart } from "../core/running-part.js";
 import { AuthConfigError, createGuard } from "./auth/guard.js";
 import type { AuthOptions } from "./auth/types.js";
+import { crdReader, withCrdPresentation } from "./discovery/crd-presentation.js";
 import { buildDiscovery } from "./discovery/discovery.js";
 import { createRequestHandler, rawStatusResponse, type DashboardHandler } from "./http/request-handler.js";
 import { mountDashboard } from "./dashboard-mount.js";
@@ -106,7 +107,15 @@ export interface RunningApiServer extends RunningPart {
   ready(): boolean;
 }
 
-export async function startApiServer(options: ApiServerOptions): Promise<RunningApiServer> {
+export async function startApiServer(given: ApiServerOptions): Promise<RunningApiServer> {
+  // Custom kinds take short names, categories and printer columns from their CRDs.
+  const options =
+    given.kubeConfig === undefined
+      ? given
+      : {
+          ...given,
+          kinds: await withCrdPresentation(given.kinds, crdReader(given.kubeConfig), given.logger),
+        };
   const host = options.host ?? DEFAULT_HOST;
   const port = options.port ?? DEFAULT_PORT;
   if (options.auth.mode === "none" && !isLoopbackHost(host) && options.allowInsecureNoAuth !== true) {

@@ -20,6 +20,20 @@ export interface KindSpec {
   readonly shortNames: readonly string[];
   /** Field selectors the API server supports for this kind besides metadata.name/namespace. */
   readonly fieldSelectors: readonly string[];
+  /** Discovery categories (`kubectl get all`); a custom kind takes its CRD's at API startup. */
+  readonly categories?: readonly string[];
+  /** A custom kind's CRD `additionalPrinterColumns` for the served version (server-side Table). */
+  readonly printerColumns?: readonly PrinterColumn[];
+}
+
+/** One `additionalPrinterColumns` entry of a CustomResourceDefinition version. */
+export interface PrinterColumn {
+  readonly name: string;
+  readonly type: string;
+  readonly format: string;
+  readonly description: string;
+  readonly priority: number;
+  readonly jsonPath: string;
 }
 
 export const BUILTIN_KINDS: readonly KindSpec[] = [

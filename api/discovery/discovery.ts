@@ -69,6 +69,7 @@ export function buildDiscovery(kinds: readonly KindSpec[], derived: readonly Der
           kind: k.kind,
           verbs: ["get", "list", "watch"],
           ...(k.shortNames.length > 0 ? { shortNames: [...k.shortNames] } : {}),
+          ...(k.categories !== undefined && k.categories.length > 0 ? { categories: [...k.categories] } : {}),
         })),
       }),
     );

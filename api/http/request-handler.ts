@@ -189,9 +189,7 @@ export function createRequestHandler(
       sendJson(
         response,
         200,
-        table === undefined
-          ? object.bytes
-          : tableBody(kind.spec.id, table, [object], metadata, context.now()),
+        table === undefined ? object.bytes : tableBody(kind.spec, table, [object], metadata, context.now()),
         headers,
       );
       return "get";
@@ -211,7 +209,7 @@ export function createRequestHandler(
           ? {
               render: (object, first) =>
                 tableBody(
-                  kind.spec.id,
+                  kind.spec,
                   table,
                   [object],
                   `{"resourceVersion":${JSON.stringify(object.resourceVersion)}}`,
@@ -233,7 +231,7 @@ export function createRequestHandler(
       sendJson(
         response,
         200,
-        tableBody(kind.spec.id, table, page.objects, page.metadataJson, context.now()),
+        tableBody(kind.spec, table, page.objects, page.metadataJson, context.now()),
         headers,
       );
       return "list";

@@ -1,21 +1,23 @@
 /**
  * Server-side printing columns per built-in kind, as the API server's table convertors
  * print them (a compact subset of `pkg/printers/internalversion`), so `kubectl get`
- * against krm shows the usual columns. Other kinds get Name and Age.
+ * against krm shows the usual columns. Other kinds get Name and Age, or their CRD's printer
+ * columns (printer-columns.ts).
  */
 import type { KubeObject } from "../../core/object-key.js";
 import { ageOf } from "./human-duration.js";
 
 export interface ColumnDefinition {
   readonly name: string;
-  readonly type: "string" | "integer" | "date";
+  /** OpenAPI type: string, integer, number, boolean or date (CRD printer columns use all five). */
+  readonly type: string;
   readonly format: string;
   readonly description: string;
   /** 0: always shown; 1: only with `-o wide`. */
   readonly priority: number;
 }
 
-export type Cell = string | number;
+export type Cell = string | number | boolean | null;
 
 export interface TableSpec {
   readonly columns: readonly ColumnDefinition[];
@@ -43,8 +45,8 @@ const column = (
   description,
   priority,
 });
-const NAME = column("Name", "Name must be unique within a namespace.", 0, "string", "name");
-const AGE = column(
+export const NAME = column("Name", "Name must be unique within a namespace.", 0, "string", "name");
+export const AGE = column(
   "Age",
   "CreationTimestamp is a timestamp representing the server time when this object was created.",
 );
@@ -321,6 +323,10 @@ const BY_KIND: Readonly<Record<string, TableSpec>> = {
   resourcequotas: RESOURCE_QUOTA,
 };
 
-export function tableSpecFor(kindId: string): TableSpec {
-  return BY_KIND[kindId] ?? DEFAULT;
+/** A built-in kind's columns, or undefined for other kinds. */
+export function builtinTableSpec(kindId: string): TableSpec | undefined {
+  return BY_KIND[kindId];
 }
+
+/** Name and Age: the columns of a kind with no printer of its own. */
+export const NAME_AGE_TABLE = DEFAULT;

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { BadRequestError } from "../errors.js";
 import { cacheObject } from "../replica/cached-object.js";
+import { BUILTIN_KINDS, parseCustomKind, type KindSpec } from "../../core/kinds.js";
 import { tableBody, tableRequestOf } from "./table-response.js";
+
+const spec = (id: string): KindSpec =>
+  BUILTIN_KINDS.find((k) => k.id === id) ?? parseCustomKind("example.com/v1/widgets/Widget");
 
 const KUBECTL_ACCEPT =
   "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
@@ -41,7 +45,7 @@ describe("tables", () => {
     );
     const now = Date.parse("2026-01-01T00:05:00Z");
     const table = JSON.parse(
-      tableBody("pods", { apiVersion: "meta.k8s.io/v1", includeObject: "Metadata" }, [pod], "{}", now),
+      tableBody(spec("pods"), { apiVersion: "meta.k8s.io/v1", includeObject: "Metadata" }, [pod], "{}", now),
     ) as {
       columnDefinitions: { name: string }[];
       rows: { cells: unknown[]; object: { kind: string; metadata: { name: string } } }[];
@@ -102,9 +106,63 @@ describe("tables", () => {
     const cached = cacheObject(object.metadata.name, JSON.stringify(object));
     const now = Date.parse("2026-01-01T00:05:00Z");
     const table = JSON.parse(
-      tableBody(kind, { apiVersion: "meta.k8s.io/v1", includeObject: "None" }, [cached], "{}", now),
+      tableBody(spec(kind), { apiVersion: "meta.k8s.io/v1", includeObject: "None" }, [cached], "{}", now),
     ) as { columnDefinitions: { name: string }[]; rows: { cells: unknown[] }[] };
     expect(table.columnDefinitions.map((c) => c.name)).toEqual(columns);
     expect(table.rows[0]?.cells).toEqual(cells);
+  });
+
+  it("prints a custom kind by its CRD's printer columns, typed as the API server types them", () => {
+    const widget: KindSpec = {
+      ...parseCustomKind("example.com/v1/widgets/Widget"),
+      printerColumns: [
+        { name: "Size", type: "string", format: "", description: "", priority: 0, jsonPath: ".spec.size" },
+        {
+          name: "Replicas",
+          type: "integer",
+          format: "",
+          description: "",
+          priority: 0,
+          jsonPath: ".spec.replicas",
+        },
+        {
+          name: "Ready",
+          type: "string",
+          format: "",
+          description: "",
+          priority: 1,
+          jsonPath: ".status.conditions[0].status",
+        },
+        {
+          name: "Created",
+          type: "date",
+          format: "",
+          description: "",
+          priority: 0,
+          jsonPath: ".metadata.creationTimestamp",
+        },
+      ],
+    };
+    const object = {
+      metadata: { name: "w1", namespace: "a", creationTimestamp: "2026-01-01T00:00:00Z" },
+      spec: { size: "large", replicas: 3 },
+    };
+    const table = JSON.parse(
+      tableBody(
+        widget,
+        { apiVersion: "meta.k8s.io/v1", includeObject: "None" },
+        [cacheObject("a/w1", JSON.stringify(object))],
+        "{}",
+        0,
+      ),
+    ) as { columnDefinitions: { name: string; priority: number }[]; rows: { cells: unknown[] }[] };
+    expect(table.columnDefinitions.map((c) => [c.name, c.priority])).toEqual([
+      ["Name", 0],
+      ["Size", 0],
+      ["Replicas", 0],
+      ["Ready", 1],
+      ["Created", 0],
+    ]);
+    expect(table.rows[0]?.cells).toEqual(["w1", "large", 3, null, "2026-01-01T00:00:00Z"]);
   });
 });

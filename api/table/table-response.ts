@@ -6,7 +6,9 @@
  */
 import { BadRequestError } from "../errors.js";
 import { parseCachedObject, type CachedObject } from "../replica/cached-object.js";
-import { tableSpecFor, type TableSpec } from "./columns.js";
+import type { KindSpec } from "../../core/kinds.js";
+import { builtinTableSpec, NAME_AGE_TABLE, type TableSpec } from "./columns.js";
+import { printerColumnsTable } from "./printer-columns.js";
 
 export type IncludeObject = "None" | "Metadata" | "Object";
 
@@ -49,15 +51,22 @@ export function tableRequestOf(
   return { apiVersion: `meta.k8s.io/${version}`, includeObject: include };
 }
 
+/** The kind's columns: its built-in printer, its CRD's printer columns, else Name and Age. */
+export function tableSpecFor(kind: KindSpec): TableSpec {
+  const builtin = builtinTableSpec(kind.id);
+  if (builtin !== undefined) return builtin;
+  return kind.printerColumns === undefined ? NAME_AGE_TABLE : printerColumnsTable(kind.printerColumns);
+}
+
 export function tableBody(
-  kindId: string,
+  kind: KindSpec,
   request: TableRequest,
   objects: readonly CachedObject[],
   metadataJson: string,
   now: number,
   withColumns = true,
 ): string {
-  const spec = tableSpecFor(kindId);
+  const spec = tableSpecFor(kind);
   const rows = objects.map((o) => rowJson(spec, request, o, now)).join(",");
   const columns = withColumns ? JSON.stringify(spec.columns) : "[]";
   return `{"kind":"Table","apiVersion":${JSON.stringify(request.apiVersion)},"metadata":${metadataJson},"columnDefinitions":${columns},"rows":[${rows}]}`;

@@ -149,6 +149,7 @@ describe("RBAC, decided by SubjectAccessReviews", () => {
   it.each([
     { verb: "create", group: "authentication.k8s.io", resource: "tokenreviews" },
     { verb: "create", group: "authorization.k8s.io", resource: "subjectaccessreviews" },
+    { verb: "get", group: "apiextensions.k8s.io", resource: "customresourcedefinitions" },
   ])("lets the API $verb $resource", async (attributes) => {
     expect(await allowed(api, attributes)).toBe(true);
   });
