@@ -28,9 +28,10 @@ COPY capacity ./capacity
 COPY usage ./usage
 # The runtime needs neither source maps nor declarations (of krm or of its dependencies), nor
 # the compiled tests and benchmarks, nor the dependencies' READMEs and changelogs: about half
-# of the production node_modules (README.md: "The container image").
+# of the production node_modules (README.md: "The container image"). dist/test keeps its
+# support modules: `krm run` starts its private redis-server and the local cluster with them.
 RUN npm run build -- --sourceMap false --declaration false \
- && rm -rf dist/test dist/bench \
+ && rm -rf dist/bench && find dist/test -name '*.test.js' -delete \
  && npm prune --omit=dev --ignore-scripts --no-audit --no-fund \
  && find node_modules -type f \( -name '*.map' -o -name '*.d.ts' -o -name '*.d.[cm]ts' \
       -o \( -iname '*.md' ! -iname 'license*' \) \) -delete

@@ -163,7 +163,19 @@ describe("the container image", () => {
         );
       }
       const port = await freePort();
-      const api = ["api", "--kinds", "pods", "--host", "127.0.0.1", "--port", String(port), ...common];
+      // Only the pods pipeline runs here, so the API serves pods alone: capacity views (on by
+      // default) would add namespaces and resourcequotas, whose pipelines this test does not start.
+      const api = [
+        "api",
+        "--kinds",
+        "pods",
+        "--no-capacity",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        String(port),
+        ...common,
+      ];
       parts.push(start({ logPath: join(dir, "api.log"), args: api }));
       const url = `http://127.0.0.1:${port}`;
       await waitReady(url, parts);
