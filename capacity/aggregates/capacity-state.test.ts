@@ -5,21 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { formatResourceList, parseQuantity, type NodeLike, type PodLike } from "../model/index.js";
 import { recomputeConsumers, recomputePools } from "../testing/full-recompute.js";
+import { pick, random } from "../testing/random.js";
 import { CapacityState, type AggregateRef } from "./capacity-state.js";
-
-/** A small deterministic PRNG (mulberry32) so failures reproduce from the seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const pick = <T>(next: () => number, items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
 
 function randomNode(next: () => number, name: string): NodeLike {
   return {

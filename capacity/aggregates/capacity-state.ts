@@ -27,6 +27,8 @@ import {
   type PvcLike,
   type ResourceList,
 } from "../model/index.js";
+import type { IndexedNode, IndexedPool } from "../fit/indexed-fit.js";
+import { nodeRoom, type NodeRoom } from "../fit/node-room.js";
 import { UNALLOCATED_CONSUMER, type CapacityConfig } from "./config.js";
 import { isEmptyConsumer, newConsumer, type ConsumerAggregate } from "./consumer-aggregate.js";
 import { isEmptyPool, newPool, type NodeBucket, type PoolAggregate } from "./pool-aggregate.js";
@@ -37,6 +39,8 @@ export type ChangeListener = (changed: AggregateRef) => void;
 interface NodeEntry {
   readonly capacity: NodeCapacity;
   readonly pool: string;
+  /** Worked out when a fit review first needs it after the node or its pods changed. */
+  room: NodeRoom | undefined;
 }
 
 interface NodeLoad {
@@ -82,7 +86,7 @@ export class CapacityState {
     return this.consumerMap;
   }
 
-  /** Nodes with their pool and current load (requests of bound pods), for fit reviews. */
+  /** Nodes with their pool and current load (requests of bound pods), for the reference `fit`. */
   *nodeLoads(): Generator<{ capacity: NodeCapacity; pool: string; requested: ResourceList }> {
     for (const [name, entry] of this.nodes)
       yield {
@@ -90,6 +94,20 @@ export class CapacityState {
         pool: entry.pool,
         requested: this.loads.get(name)?.requests ?? new Map(),
       };
+  }
+
+  /** Nodes grouped per pool with their room, for fit reviews (`indexedFit`). */
+  fitPools(): IndexedPool[] {
+    return [...this.poolMap.values()].map((pool) => ({
+      name: pool.name,
+      nodes: [...pool.open.nodes, ...pool.closed.nodes].map((key) => this.fitNode(key)),
+    }));
+  }
+
+  private fitNode(key: string): IndexedNode {
+    const entry = this.nodes.get(key) as NodeEntry;
+    entry.room ??= nodeRoom(entry.capacity.allocatable, this.loads.get(key)?.requests ?? new Map());
+    return { capacity: entry.capacity, room: entry.room };
   }
 
   /** Sum of the open (schedulable) allocatable of every pool: "the cluster" in consumers' share. */
@@ -113,7 +131,7 @@ export class CapacityState {
     this.removeNode(key);
     const capacity = nodeCapacity(node);
     const pool = poolOf(capacity.labels, this.config.poolLabel);
-    const entry: NodeEntry = { capacity, pool };
+    const entry: NodeEntry = { capacity, pool, room: undefined };
     this.nodes.set(key, entry);
     const aggregate = this.pool(pool);
     const bucket = bucketOf(aggregate, capacity);
@@ -288,6 +306,7 @@ export class CapacityState {
       if (load.pods === 0) this.loads.delete(footprint.nodeName);
       const node = this.nodes.get(footprint.nodeName);
       if (node !== undefined) {
+        node.room = undefined;
         const bucket = bucketOf(this.pool(node.pool), node.capacity);
         change(bucket.requested, footprint.requests);
         change(bucket.limits, footprint.limits);

@@ -7,7 +7,8 @@
  *   policy: LeastUtilized (default) | MostAllocated
  */
 import type { CapacityState } from "../aggregates/capacity-state.js";
-import { fit, type FitPolicy } from "../fit/fit.js";
+import type { FitPolicy } from "../fit/fit.js";
+import { indexedFit } from "../fit/indexed-fit.js";
 import { MILLI, POD_SLOTS, QuantityError, podRequests, tolerationsOf } from "../model/index.js";
 import { CAPACITY_API_VERSION } from "./resources.js";
 import {
@@ -64,7 +65,7 @@ export function fitReview(body: unknown, state: CapacityState): Json {
   causes.throwIfAny("FitReview", typeof metadata?.["name"] === "string" ? metadata["name"] : "");
   requests.set(POD_SLOTS, (requests.get(POD_SLOTS) ?? 0n) + MILLI);
   const leased = new Map([...state.pools].map(([name, pool]) => [name, pool.leased]));
-  const result = fit(
+  const result = indexedFit(
     {
       replicas,
       requests,
@@ -72,7 +73,7 @@ export function fitReview(body: unknown, state: CapacityState): Json {
       tolerations: tolerationsOf(Array.isArray(tolerations) ? (tolerations as unknown[]) : []),
       policy,
     },
-    state.nodeLoads(),
+    state.fitPools(),
     leased,
   );
   return {
