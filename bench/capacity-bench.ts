@@ -1,8 +1,10 @@
 // `npm run bench:capacity`: the capacity views at scale (default 50k pods on 500 nodes in
-// 5 pools), served by a real krm API over a real Redis: p50/p99 of a nodepools list and of a
-// fitreview over HTTP, and how long one pod change takes to move a pool's figures
-// (aggregates updated per change, never recomputed per request). Options: --pods N --nodes N
-// --requests N. Prints one JSON object.
+// 5 pools), served by a real krm API over a real Redis, requests over HTTP from this process:
+// p50/p95/p99 of a nodepools list (JSON and Table), a consumers list and a fitreview, each
+// measured --requests times in each of --repetitions rounds (after a warm-up), and how long
+// one pod change takes to move a pool's figures (aggregates updated per change, never
+// recomputed per request). Options: --pods N --nodes N --requests N --repetitions N.
+// Prints the summary and writes the raw JSON (samples, commit, load) to bench/results/.
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { startApiServer } from "../api/index.js";
@@ -13,7 +15,8 @@ import type { KubeObject } from "../core/object-key.js";
 import { StateWriter } from "../test/api/helpers/state-writer.js";
 import { startRedis } from "../test/support/redis-server.js";
 import { waitUntil } from "../test/support/wait-until.js";
-import { summarize } from "./stats.js";
+import { loadAverage, runFacts, saveResult } from "./recorded-run.js";
+import { repeatedFigure, type RepeatedFigure } from "./repetitions.js";
 
 const kind = (id: string): KindSpec => BUILTIN_KINDS.find((k) => k.id === id) as KindSpec;
 const POOLS = 5;
@@ -73,18 +76,28 @@ async function timed(count: number, action: () => Promise<void>): Promise<number
   for (let i = 0; i < count; i++) {
     const started = performance.now();
     await action();
-    samples.push(performance.now() - started);
+    samples.push(Math.round((performance.now() - started) * 1000) / 1000);
   }
   return samples;
 }
 
+/** Requests per figure before measuring, so the JIT and connections are warm. */
+const WARM_UP = 30;
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { pods: { type: "string" }, nodes: { type: "string" }, requests: { type: "string" } },
+    options: {
+      pods: { type: "string" },
+      nodes: { type: "string" },
+      requests: { type: "string" },
+      repetitions: { type: "string" },
+    },
   });
   const podCount = Number(values.pods ?? 50_000);
   const nodeCount = Number(values.nodes ?? 500);
-  const requests = Number(values.requests ?? 200);
+  const requests = Number(values.requests ?? 250);
+  const repetitions = Number(values.repetitions ?? 5);
+  const facts = runFacts(`npm run bench:capacity -- ${process.argv.slice(2).join(" ")}`.trim());
   const redis = await startRedis();
   const podWriter = new StateWriter(redis.url, kind("pods"));
   const nodeWriter = new StateWriter(redis.url, kind("nodes"));
@@ -115,60 +128,65 @@ async function main(): Promise<void> {
         { what: "nodepools served", timeoutMs: 300_000, intervalMs: 200 },
       );
       const loadMs = performance.now() - loadStarted;
-      const list = await timed(requests, async () => {
-        await (await fetch(`${base}/nodepools`)).arrayBuffer();
-      });
-      const table = await timed(requests, async () => {
-        await (
-          await fetch(`${base}/nodepools`, {
-            headers: { accept: "application/json;as=Table;v=v1;g=meta.k8s.io" },
-          })
-        ).arrayBuffer();
-      });
+      const get =
+        (path: string, accept = "application/json") =>
+        async (): Promise<void> => {
+          const response = await fetch(`${base}/${path}`, { headers: { accept } });
+          if (response.status !== 200) throw new Error(`${path} answered ${response.status}`);
+          await response.arrayBuffer();
+        };
       const body = JSON.stringify({
         spec: { replicas: 100, resources: { requests: { cpu: "2", memory: "4Gi" } } },
       });
-      const fit = await timed(requests, async () => {
-        const response = await fetch(`${base}/fitreviews`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body,
-        });
-        if (response.status !== 201) throw new Error(`fitreview answered ${response.status}`);
-        await response.arrayBuffer();
-      });
-      // One pod change → the pool's requested cpu moves: time from the write to the figure.
-      const before = (await (await fetch(`${base}/nodepools/pool-1`)).json()) as {
-        status: { requested: Record<string, string> };
-      };
-      const changeStarted = performance.now();
-      await podWriter.change("MODIFIED", pod(1, nodeCount, "2100m"));
-      await waitUntil(
-        async () => {
-          const now = (await (await fetch(`${base}/nodepools/pool-1`)).json()) as {
-            status: { requested: Record<string, string> };
-          };
-          return now.status.requested["cpu"] !== before.status.requested["cpu"] ? true : undefined;
+      const figures = {
+        nodepoolsList: get("nodepools"),
+        nodepoolsTable: get("nodepools", "application/json;as=Table;v=v1;g=meta.k8s.io"),
+        consumersList: get("consumers"),
+        fitreview: async (): Promise<void> => {
+          const response = await fetch(`${base}/fitreviews`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body,
+          });
+          if (response.status !== 201) throw new Error(`fitreview answered ${response.status}`);
+          await response.arrayBuffer();
         },
-        { what: "pool figures move", timeoutMs: 10_000, intervalMs: 1 },
-      );
-      const changeMs = performance.now() - changeStarted;
+      };
+      type Figure = keyof typeof figures;
+      const names = Object.keys(figures) as Figure[];
+      for (const name of names) await timed(WARM_UP, figures[name]);
+      const samples = Object.fromEntries(names.map((name) => [name, [] as number[][]])) as Record<
+        Figure,
+        number[][]
+      >;
+      const rounds: { loadAverageBefore: number[]; loadAverageAfter: number[]; podChangeMs: number }[] = [];
+      for (let round = 0; round < repetitions; round++) {
+        const loadAverageBefore = loadAverage();
+        for (const name of names) samples[name].push(await timed(requests, figures[name]));
+        const podChangeMs = await podChangeToFigure(base, podWriter, nodeCount, round);
+        rounds.push({ loadAverageBefore, loadAverageAfter: loadAverage(), podChangeMs });
+        process.stdout.write(`round ${round + 1}/${repetitions} done, load ${loadAverage().join(" ")}\n`);
+      }
+      const summary = Object.fromEntries(names.map((name) => [name, repeatedFigure(samples[name])]));
+      const result = {
+        benchmark: "capacity views (issue 10, item 12)",
+        facts,
+        loadAverageAtEnd: loadAverage(),
+        setup: { pods: podCount, nodes: nodeCount, pools: POOLS, requests, repetitions, warmUp: WARM_UP },
+        firstFiguresMs: Math.round(loadMs),
+        latencyMs: summary,
+        podChangeToFigureMs: rounds.map((r) => r.podChangeMs),
+        rounds,
+        samplesMs: samples,
+      };
+      const path = await saveResult(facts, "capacity", result);
+      const line = (name: Figure): string => {
+        const f = summary[name] as RepeatedFigure;
+        return `${name}: n ${f.n} p50 ${f.p50} p95 ${f.p95} p99 ${f.p99} ms (p50 per round ${f.p50Spread[0]}–${f.p50Spread[1]})`;
+      };
       process.stdout.write(
-        `${JSON.stringify(
-          {
-            pods: podCount,
-            nodes: nodeCount,
-            pools: POOLS,
-            requests,
-            firstFiguresMs: Math.round(loadMs),
-            nodepoolsListMs: summarize(list),
-            nodepoolsTableMs: summarize(table),
-            fitreviewMs: summarize(fit),
-            podChangeToFigureMs: Math.round(changeMs * 10) / 10,
-          },
-          null,
-          2,
-        )}\n`,
+        `${names.map(line).join("\n")}\npod change → figure: ${result.podChangeToFigureMs.join(", ")} ms\n` +
+          `commit ${facts.commitFull}${facts.dirty ? " (dirty tree)" : ""}, load ${facts.loadAverageAtStart.join(" ")} → ${result.loadAverageAtEnd.join(" ")}\nraw JSON: ${path}\n`,
       );
     } finally {
       await api.stop();
@@ -178,6 +196,30 @@ async function main(): Promise<void> {
     nodeWriter.close();
     await redis.stop();
   }
+}
+
+/** One pod change → the pool's requested cpu moves: ms from the write to the figure served. */
+async function podChangeToFigure(
+  base: string,
+  podWriter: StateWriter,
+  nodeCount: number,
+  round: number,
+): Promise<number> {
+  const poolCpu = async (): Promise<string | undefined> =>
+    (
+      (await (await fetch(`${base}/nodepools/pool-1`)).json()) as {
+        status: { requested: Record<string, string> };
+      }
+    ).status.requested["cpu"];
+  const before = await poolCpu();
+  const started = performance.now();
+  await podWriter.change("MODIFIED", pod(1, nodeCount, `${2100 + round * 100}m`));
+  await waitUntil(async () => ((await poolCpu()) !== before ? true : undefined), {
+    what: "pool figures move",
+    timeoutMs: 10_000,
+    intervalMs: 1,
+  });
+  return Math.round((performance.now() - started) * 10) / 10;
 }
 
 main().catch((error: unknown) => {

@@ -26,6 +26,8 @@ export interface KrmOptions {
   readonly heapSnapshotDir?: string;
   /** pino level for krm; `warn` keeps per-event logging out of the measurement. */
   readonly logLevel: string;
+  /** More flags for the serving process (`run`, or `api` when split), e.g. `--no-capacity`. */
+  readonly serveArgs?: readonly string[];
 }
 
 export interface KrmProcesses {
@@ -74,6 +76,7 @@ export async function startKrm(options: KrmOptions): Promise<KrmProcesses> {
       String(port),
       "--verify-interval",
       options.verifyInterval,
+      ...(options.serveArgs ?? []),
     ]);
   } else {
     for (const kind of BENCH_KINDS) {
@@ -91,7 +94,7 @@ export async function startKrm(options: KrmOptions): Promise<KrmProcesses> {
         options.verifyInterval,
       ]);
     }
-    spawn("api", ["api", ...common, "--kinds", kinds, "--port", String(port)]);
+    spawn("api", ["api", ...common, "--kinds", kinds, "--port", String(port), ...(options.serveArgs ?? [])]);
   }
   const stop = async (): Promise<void> => {
     await Promise.all([...processes.values()].map((p) => p.stop()));
