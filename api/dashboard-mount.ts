@@ -1,9 +1,8 @@
 /**
- * The mount point of `/dashboard` (owned by the metrics part, `api/dashboard/`): its
- * express router runs inside a minimal express app so it gets express's request and
- * response helpers, while the rest of the API stays on plain node:http for speed.
+ * The mount point of `/dashboard` (owned by the metrics part, `api/dashboard/`): the API's
+ * router (api/http/route.ts) sends `/dashboard` and below to the dashboard's handler, on the
+ * same node:http server as every other path (docs/routing.md).
  */
-import express from "express";
 import type { KindSpec } from "../core/kinds.js";
 import type { Logger } from "../core/logger.js";
 import { createDashboard, type PoolUsageReader } from "./dashboard/index.js";
@@ -28,8 +27,5 @@ export function mountDashboard(options: {
     logger: options.logger,
     ...(options.pools !== undefined ? { pools: options.pools } : {}),
   });
-  const app = express();
-  app.disable("x-powered-by");
-  app.use("/dashboard", dashboard.router);
-  return { handler: (request, response) => void app(request, response), close: () => dashboard.close() };
+  return { handler: dashboard.handler, close: () => dashboard.close() };
 }

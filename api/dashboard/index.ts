@@ -1,13 +1,15 @@
 /**
  * `/dashboard`: a live page of cache freshness, stream delay, event rate and drift, and the
- * JSON it polls. The API mounts the router: `app.use("/dashboard", dashboard.router)` serves
- * the page at `/dashboard` and its data at `/dashboard/data`.
+ * JSON it polls. The API routes `/dashboard` and below to `handler` (node:http, as every other
+ * path; docs/routing.md), which serves the page at `/dashboard` and its data at `/dashboard/data`.
  */
-import { Router, type Request, type Response } from "express";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { KindSpec } from "../../core/kinds.js";
 import type { Logger } from "../../core/logger.js";
 import { createRedis, type RedisConnection } from "../../core/redis-connection.js";
 import { reportRedisErrors } from "../../core/redis-health.js";
+import { NotFoundError, ServiceUnavailableError } from "../errors.js";
+import { sendJson } from "../http/respond.js";
 import type { PoolUsageReader } from "./capacity-panel.js";
 import { DashboardDataSource } from "./dashboard-data.js";
 import { dashboardPage } from "./page.js";
@@ -29,8 +31,11 @@ export interface DashboardOptions {
 }
 
 export interface Dashboard {
-  /** `GET /` (the page) and `GET /data` (JSON); mount it at `/dashboard`. */
-  readonly router: Router;
+  /**
+   * Answers GET or HEAD `/dashboard` (the page) and `/dashboard/data` (JSON); other paths
+   * below `/dashboard` and an unreachable Redis throw (404, 503) for the caller's Status.
+   */
+  readonly handler: (request: IncomingMessage, response: ServerResponse) => Promise<void>;
   /** Closes the Redis connection the dashboard opened, if any. */
   close(): Promise<void>;
 }
@@ -38,32 +43,48 @@ export interface Dashboard {
 /** Redis commands queue while it is down; the page gets a 503 instead of a hanging request. */
 export const DATA_TIMEOUT_MS = 3000;
 
+/** The page and its data change every second; nothing may cache them. */
+const NO_STORE = { "Cache-Control": "no-store" };
+
 export function createDashboard(options: DashboardOptions): Dashboard {
   const ownsRedis = options.redis === undefined;
   const redis = options.redis ?? createRedis(options.redisUrl, "krm-dashboard");
   // Errors of a connection it opened are reported, never ioredis' "Unhandled error event".
   if (ownsRedis) reportRedisErrors(redis, options.logger);
   const source = new DashboardDataSource(redis, options.kinds, options.keyPrefix, options.now, options.pools);
-  const page = dashboardPage();
-  const router = Router();
-  router.get("/", (_req: Request, res: Response) => {
-    res.set("cache-control", "no-store").type("html").send(page);
-  });
-  router.get("/data", async (_req: Request, res: Response) => {
+  const page = Buffer.from(dashboardPage());
+  const data = async (response: ServerResponse): Promise<void> => {
+    let body: string;
     try {
-      res.set("cache-control", "no-store").json(await withTimeout(source.data(), DATA_TIMEOUT_MS));
+      body = JSON.stringify(await withTimeout(source.data(), DATA_TIMEOUT_MS));
     } catch (error) {
       options.logger.warn({ err: error }, "dashboard data unavailable");
-      res
-        .status(503)
-        .set("retry-after", "1")
-        .json({ error: "dashboard data unavailable: Redis not reachable" });
+      throw new ServiceUnavailableError("dashboard data unavailable: Redis not reachable", 1);
     }
-  });
+    sendJson(response, 200, body, NO_STORE);
+  };
+  const handler = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const url = request.url ?? "/";
+    const path = url.split("?", 1)[0];
+    if (path === "/dashboard" || path === "/dashboard/") {
+      response.writeHead(200, {
+        ...NO_STORE,
+        "Content-Type": "text/html; charset=utf-8",
+        "Content-Length": page.length,
+      });
+      response.end(page);
+    } else if (path === "/dashboard/data") {
+      await data(response);
+    } else {
+      throw new NotFoundError("the server could not find the requested resource");
+    }
+  };
   return {
-    router,
-    close: async () => {
-      if (ownsRedis) await redis.quit().catch(() => undefined);
+    handler,
+    // disconnect, not quit: a QUIT queued behind reads to an unreachable Redis never settles.
+    close: () => {
+      if (ownsRedis) redis.disconnect();
+      return Promise.resolve();
     },
   };
 }

@@ -38,7 +38,7 @@ import { routeOf, type Route } from "./route.js";
 /** Longest request target accepted (kube-apiserver's limit is similar); longer is 414. */
 export const MAX_URL_LENGTH = 16 * 1024;
 
-/** Serves `/dashboard` and everything below it; owned by the metrics part. */
+/** Serves GET and HEAD of `/dashboard` and everything below it; owned by the metrics part. Throws become Statuses. */
 export type DashboardHandler = (request: IncomingMessage, response: ServerResponse) => void | Promise<void>;
 
 export interface RequestHandlerContext {
@@ -268,12 +268,7 @@ export function createRequestHandler(context: RequestHandlerContext): RequestHan
     const path = questionMark < 0 ? url : url.slice(0, questionMark);
     const query = new URLSearchParams(questionMark < 0 ? "" : url.slice(questionMark + 1));
     const route = routed ?? routeOf(path);
-    if (
-      request.method !== "GET" &&
-      request.method !== "HEAD" &&
-      route.type !== "dashboard" &&
-      derivedOf(route) === undefined
-    ) {
+    if (request.method !== "GET" && request.method !== "HEAD" && derivedOf(route) === undefined) {
       response.setHeader("Allow", "GET, HEAD");
       fail(route.type === "unknown" ? notFound() : new MethodNotAllowedError(request.method ?? ""), "other");
       return;

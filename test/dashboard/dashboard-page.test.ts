@@ -6,12 +6,12 @@
  */
 import { mkdir } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
-import express from "express";
+import { createServer, type Server } from "node:http";
 import { Redis } from "ioredis";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createDashboard, type Dashboard } from "../../api/dashboard/index.js";
+import { sendError } from "../../api/http/respond.js";
 import { findBuiltinKind, type KindSpec } from "../../core/kinds.js";
 import { silentLogger } from "../../core/logger.js";
 import { startRedis, type RedisServer } from "../support/redis-server.js";
@@ -79,10 +79,11 @@ beforeAll(async () => {
     }
   }
   dashboard = createDashboard({ kinds, redisUrl: redisServer.url, logger: silentLogger() });
-  const app = express();
-  app.use("/dashboard", dashboard.router);
-  server = app.listen(0, "127.0.0.1");
-  await new Promise<void>((resolve) => server.once("listening", () => resolve()));
+  // As the API serves it (api/http/request-handler.ts): a throw becomes a Status.
+  server = createServer((request, response) => {
+    dashboard.handler(request, response).catch((error: unknown) => sendError(response, error));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   // Keep events flowing so the page has something to update.
