@@ -25,6 +25,8 @@ export interface HttpResult {
   readonly bytes: number;
   /** The body, only when asked for (`keepBody`); bodies of large lists are otherwise dropped as they stream. */
   readonly body?: Buffer;
+  /** Response headers, only with `keepBody`. */
+  readonly headers?: IncomingMessage["headers"];
 }
 
 export interface RequestOptions {
@@ -82,6 +84,11 @@ export function kubeTarget(name: string, kubeConfig: KubeConfig): HttpTarget {
   };
 }
 
+/** The same server and connection pool, reached with another bearer token (or none). */
+export function withBearer(target: HttpTarget, name: string, token: string | undefined): HttpTarget {
+  return { ...target, name, headers: token === undefined ? {} : { authorization: `Bearer ${token}` } };
+}
+
 /** Sends one request and resolves once the whole response has arrived. */
 export function send(target: HttpTarget, path: string, options: RequestOptions = {}): Promise<HttpResult> {
   const url = new URL(path, target.baseUrl);
@@ -106,7 +113,7 @@ export function send(target: HttpTarget, path: string, options: RequestOptions =
           resolve({
             status: res.statusCode ?? 0,
             bytes,
-            ...(options.keepBody === true ? { body: Buffer.concat(chunks) } : {}),
+            ...(options.keepBody === true ? { body: Buffer.concat(chunks), headers: res.headers } : {}),
           });
         });
         res.on("error", reject);

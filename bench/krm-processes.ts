@@ -4,6 +4,7 @@ import { freePort } from "../test/support/free-port.js";
 import { ManagedProcess } from "../test/support/managed-process.js";
 import { waitUntil } from "../test/support/wait-until.js";
 import { getJson, plainTarget, type HttpTarget } from "./http-target.js";
+import type { AuthMode } from "./phases/read-phase.js";
 
 /** Kinds the population fills; krm caches just these so every process has work. */
 export const BENCH_KINDS = ["pods", "deployments.apps", "services", "nodes"] as const;
@@ -28,10 +29,20 @@ export interface KrmOptions {
   readonly logLevel: string;
   /** More flags for the serving process (`run`, or `api` when split), e.g. `--no-capacity`. */
   readonly serveArgs?: readonly string[];
+  /**
+   * One API replica per mode (default `none` only); the first is the measured `api` (or `run`)
+   * process, others are extra `krm api` processes named `api-<mode>` on the same Redis.
+   */
+  readonly auths?: readonly AuthMode[];
 }
 
 export interface KrmProcesses {
+  /** The measured API replica (the first auth mode's), without credentials. */
   readonly api: HttpTarget;
+  /** The API replica of each auth mode, without credentials. */
+  readonly apis: ReadonlyMap<AuthMode, HttpTarget>;
+  /** Process serving each auth mode's API. */
+  readonly apiProcess: ReadonlyMap<AuthMode, string>;
   /** Process name (`api`, `streamer/pods`, …) to pid. */
   readonly pids: Record<string, number>;
   stop(): Promise<void>;
@@ -43,6 +54,7 @@ export const KRM_READY_TIMEOUT_MS = 600_000;
 const CLI = fileURLToPath(new URL("../cli/main.js", import.meta.url));
 
 export async function startKrm(options: KrmOptions): Promise<KrmProcesses> {
+  const [firstAuth = "none", ...otherAuths] = options.auths ?? ["none"];
   const port = await freePort();
   const nodeArgs = [
     ...(options.cpuProfileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`]),
@@ -77,6 +89,7 @@ export async function startKrm(options: KrmOptions): Promise<KrmProcesses> {
       "--verify-interval",
       options.verifyInterval,
       ...(options.serveArgs ?? []),
+      ...authArgs(firstAuth, undefined),
     ]);
   } else {
     for (const kind of BENCH_KINDS) {
@@ -94,19 +107,47 @@ export async function startKrm(options: KrmOptions): Promise<KrmProcesses> {
         options.verifyInterval,
       ]);
     }
-    spawn("api", ["api", ...common, "--kinds", kinds, "--port", String(port), ...(options.serveArgs ?? [])]);
+    spawn("api", [
+      "api",
+      ...common,
+      "--kinds",
+      kinds,
+      "--port",
+      String(port),
+      ...(options.serveArgs ?? []),
+      ...authArgs(firstAuth, options.kubeconfigPath),
+    ]);
+  }
+  const apis = new Map<AuthMode, HttpTarget>([[firstAuth, plainTarget("krm", `http://127.0.0.1:${port}`)]]);
+  const apiProcess = new Map<AuthMode, string>([[firstAuth, options.mode === "run" ? "run" : "api"]]);
+  for (const auth of otherAuths) {
+    const extraPort = await freePort();
+    spawn(`api-${auth}`, [
+      "api",
+      ...common,
+      "--kinds",
+      kinds,
+      "--port",
+      String(extraPort),
+      ...(options.serveArgs ?? []),
+      ...authArgs(auth, options.kubeconfigPath),
+    ]);
+    apis.set(auth, plainTarget(`krm-${auth}`, `http://127.0.0.1:${extraPort}`));
+    apiProcess.set(auth, `api-${auth}`);
   }
   const stop = async (): Promise<void> => {
     await Promise.all([...processes.values()].map((p) => p.stop()));
   };
-  const api = plainTarget("krm", `http://127.0.0.1:${port}`);
   const pids: Record<string, number> = {};
   for (const [name, child] of processes) if (child.pid !== undefined) pids[name] = child.pid;
   try {
     await waitUntil(
       async () => {
-        const res = await fetch(`${api.baseUrl.origin}/readyz`);
-        return res.status === 200 ? true : undefined;
+        for (const api of apis.values()) {
+          const res = await fetch(`${api.baseUrl.origin}/readyz`);
+          if (res.status !== 200) return undefined;
+        }
+        return true;
       },
       {
         what: "krm /readyz",
@@ -124,7 +165,15 @@ export async function startKrm(options: KrmOptions): Promise<KrmProcesses> {
     await stop();
     throw error;
   }
-  return { api, pids, stop };
+  const api = apis.get(firstAuth);
+  if (api === undefined) throw new Error("no krm API replica");
+  return { api, apis, apiProcess, pids, stop };
+}
+
+/** `--auth kubernetes` reviews tokens and requests against the API server of `kubeconfig` (`krm run` has it already). */
+function authArgs(auth: AuthMode, kubeconfig: string | undefined): string[] {
+  if (auth === "none") return ["--auth", "none"];
+  return ["--auth", "kubernetes", ...(kubeconfig === undefined ? [] : ["--kubeconfig", kubeconfig])];
 }
 
 interface ListBody {

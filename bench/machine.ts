@@ -10,16 +10,33 @@ export interface MachineInfo {
   readonly loadAverageAtStart: readonly number[];
   readonly node: string;
   readonly commit: string;
-  /** True when the working tree had uncommitted changes (other engineers were editing). */
+  /** True when the working tree had uncommitted changes; the run refuses them unless --allow-dirty. */
   readonly dirty: boolean;
+  /** What else ran when the bench started: the top CPU users, as `ps` printed them. */
+  readonly topProcesses: readonly string[];
 }
 
-function git(args: string[]): string {
+/** Processes listed in {@link MachineInfo.topProcesses}. */
+const TOP_PROCESSES = 10;
+
+function run(command: string, args: string[]): string {
   try {
-    return execFileSync("git", args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    return execFileSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
   } catch {
     return "unknown";
   }
+}
+
+const git = (args: string[]): string => run("git", args);
+
+/** The 1-minute load average, two decimals. */
+export function oneMinuteLoad(): number {
+  return loadAverages()[0] ?? 0;
+}
+
+/** The 1-, 5- and 15-minute load averages, two decimals. */
+export function loadAverages(): number[] {
+  return loadavg().map((v) => Math.round(v * 100) / 100);
 }
 
 export function machineInfo(): MachineInfo {
@@ -28,9 +45,12 @@ export function machineInfo(): MachineInfo {
     cpuModel: cpus()[0]?.model ?? "unknown",
     memoryBytes: totalmem(),
     freeMemoryBytesAtStart: freemem(),
-    loadAverageAtStart: loadavg().map((v) => Math.round(v * 100) / 100),
+    loadAverageAtStart: loadAverages(),
     node: process.version,
     commit: git(["rev-parse", "--short", "HEAD"]),
     dirty: git(["status", "--porcelain", "--untracked-files=no"]) !== "",
+    topProcesses: run("ps", ["-eo", "pid,pcpu,rss,etime,comm", "--sort=-pcpu"])
+      .split("\n")
+      .slice(0, TOP_PROCESSES + 1),
   };
 }

@@ -2,31 +2,44 @@ import { describe, expect, it } from "vitest";
 import { BenchUsageError, FULL_DEFAULTS, parseBenchOptions } from "./options.js";
 
 describe("parseBenchOptions", () => {
-  it("defaults to the issue's populations, rates and 60 s freshness runs", () => {
+  it("defaults to the issue's headline cells at 10k pods, both auth modes, 100 writes/s, one repetition", () => {
     const options = parseBenchOptions([], {});
     expect(options.sizes).toEqual(FULL_DEFAULTS.sizes);
-    expect(options.writeRates).toEqual([50, 200, 500]);
-    expect(options.freshnessMs).toBe(60_000);
-    expect([...options.phases]).toEqual(["read", "freshness", "cost"]);
+    expect([...options.cells]).toEqual(["headline", "freshness", "verify-cycle", "memory"]);
+    expect(options.auths).toEqual(["kubernetes", "none"]);
+    expect(options).toMatchObject({
+      writeRate: 100,
+      samples: 200,
+      fullSamples: 30,
+      concurrency: 32,
+      repeat: 1,
+    });
+    expect(options.freshnessRates).toEqual([200]);
   });
 
   it("quick mode shortens everything to one small population", () => {
     const options = parseBenchOptions(["--quick"], {});
     expect(options.sizes).toEqual([1000]);
-    expect(options.freshnessMs).toBeLessThan(60_000);
+    expect(options.samples).toBeLessThan(200);
   });
 
-  it("takes sizes from the flag, else the environment, sorted", () => {
-    expect(parseBenchOptions(["--sizes", "10000,1000"], { KRM_BENCH_SIZES: "5" }).sizes).toEqual([
-      1000, 10000,
-    ]);
-    expect(parseBenchOptions([], { KRM_BENCH_SIZES: "2000" }).sizes).toEqual([2000]);
-    expect(parseBenchOptions(["--sizes=3000"], {}).sizes).toEqual([3000]);
+  it("scopes a run by flags, else the environment; populations sorted", () => {
+    const options = parseBenchOptions(
+      ["--pods", "100000,50000", "--cells", "memory", "--repeat=3", "--auth", "kubernetes"],
+      { KRM_BENCH_PODS: "5", KRM_BENCH_WRITE_RATE: "50" },
+    );
+    expect(options.sizes).toEqual([50000, 100000]);
+    expect([...options.cells]).toEqual(["memory"]);
+    expect(options.repeat).toBe(3);
+    expect(options.auths).toEqual(["kubernetes"]);
+    expect(options.writeRate).toBe(50);
+    expect(parseBenchOptions(["--allow-dirty"], {}).allowDirty).toBe(true);
   });
 
-  it("rejects unknown options, phases and bad numbers", () => {
+  it("rejects unknown options, cells, auth modes and bad numbers", () => {
     expect(() => parseBenchOptions(["--nope"], {})).toThrow(BenchUsageError);
-    expect(() => parseBenchOptions(["--phases", "read,bogus"], {})).toThrow(/unknown phase/);
-    expect(() => parseBenchOptions(["--sizes", "1k"], {})).toThrow(/positive integers/);
+    expect(() => parseBenchOptions(["--cells", "headline,bogus"], {})).toThrow(/unknown value "bogus"/);
+    expect(() => parseBenchOptions(["--auth", "token"], {})).toThrow(/unknown value "token"/);
+    expect(() => parseBenchOptions(["--pods", "1k"], {})).toThrow(/positive integers/);
   });
 });

@@ -1,83 +1,125 @@
 import type { KrmMode } from "./krm-processes.js";
+import { AUTH_MODES, type AuthMode } from "./phases/read-phase.js";
+
+/**
+ * Cells a run can be scoped to:
+ * - `headline`: the read cells (latency and throughput, krm vs the API server) while the live
+ *   writer changes pods, once per auth mode;
+ * - `frozen`: the same cells with no writes (krm's whole-list cache answers everything);
+ * - `freshness`: write → visible at the freshness rates, krm vs an in-process informer, while
+ *   the verifier runs;
+ * - `verify-cycle`: namespace-list latency on krm during a verification cycle of pods, live writes;
+ * - `memory`: the API replica's RSS after reads and at peak vs the cached JSON, and the API
+ *   server's RSS (with a few verified reads of its own when `headline` is not run);
+ * - `cost`: krm's requests to the API server at rest and with 1 / 50 readers.
+ */
+export const CELLS = ["headline", "frozen", "freshness", "verify-cycle", "memory", "cost"] as const;
+export type Cell = (typeof CELLS)[number];
 
 /** What one `npm run bench` does. Every option has a flag and an environment twin. */
 export interface BenchOptions {
   /** Pod populations, ascending; the run grows the cluster from one to the next. */
   readonly sizes: readonly number[];
-  readonly phases: ReadonlySet<Phase>;
-  /** Length of each read-latency cell (one request kind × target × concurrency). */
-  readonly cellMs: number;
-  readonly concurrencies: readonly number[];
-  readonly writeRates: readonly number[];
-  /** Length of each freshness run (one write rate). */
+  readonly cells: ReadonlySet<Cell>;
+  readonly auths: readonly AuthMode[];
+  /** Writes/s of the live writer during the headline and verify-cycle cells. */
+  readonly writeRate: number;
+  /** Requests per latency cell and side for lists and gets, and for full lists. */
+  readonly samples: number;
+  readonly fullSamples: number;
+  readonly throughputMs: number;
+  readonly concurrency: number;
+  /** In throughput cells, one krm answer in this many is checked against the API server. */
+  readonly verifyEvery: number;
+  readonly freshnessRates: readonly number[];
   readonly freshnessMs: number;
-  /** Window for cost at rest and with 1 / 50 readers. */
+  /** Verification cycles the verify-cycle cell waits for. */
+  readonly cycles: number;
   readonly costWindowMs: number;
   readonly verifyInterval: string;
+  readonly repeat: number;
   readonly krmMode: KrmMode;
   readonly cpuProfile: boolean;
-  /** Heap snapshot of the API process at rest, for the RSS target. */
   readonly heapSnapshot: boolean;
+  /** Run on a tree with uncommitted changes (the JSON and report say so). */
+  readonly allowDirty: boolean;
   readonly quick: boolean;
-  /** Where raw JSON goes. */
   readonly resultsDir: string;
 }
 
-export const PHASES = ["read", "freshness", "cost"] as const;
-export type Phase = (typeof PHASES)[number];
-
-/** The issue's populations and rates; a full run takes about 35 minutes on two cores. */
+/** The issue's cells at 10k pods. */
 export const FULL_DEFAULTS = {
-  sizes: [1000, 10000, 50000],
-  cellMs: 5000,
-  concurrencies: [1, 8, 32],
-  writeRates: [50, 200, 500],
+  sizes: [10000],
+  cells: ["headline", "freshness", "verify-cycle", "memory"],
+  samples: 200,
+  fullSamples: 30,
+  throughputMs: 10_000,
   freshnessMs: 60_000,
   costWindowMs: 60_000,
   verifyInterval: "30s",
 } as const;
 
-/** `--quick`: a smoke run of a few minutes that exercises every phase. */
+/** `--quick`: a smoke run of a few minutes at 1k pods that exercises every default cell. */
 export const QUICK_DEFAULTS = {
   sizes: [1000],
-  cellMs: 1500,
-  concurrencies: [1, 8, 32],
-  writeRates: [50, 200, 500],
+  cells: FULL_DEFAULTS.cells,
+  samples: 20,
+  fullSamples: 5,
+  throughputMs: 1500,
   freshnessMs: 10_000,
   costWindowMs: 15_000,
   verifyInterval: "10s",
 } as const;
 
 const FLAGS: Record<string, string> = {
-  sizes: "KRM_BENCH_SIZES",
-  phases: "KRM_BENCH_PHASES",
-  "cell-ms": "KRM_BENCH_CELL_MS",
+  pods: "KRM_BENCH_PODS",
+  cells: "KRM_BENCH_CELLS",
+  auth: "KRM_BENCH_AUTH",
+  "write-rate": "KRM_BENCH_WRITE_RATE",
+  samples: "KRM_BENCH_SAMPLES",
+  "full-samples": "KRM_BENCH_FULL_SAMPLES",
+  "throughput-ms": "KRM_BENCH_THROUGHPUT_MS",
   concurrency: "KRM_BENCH_CONCURRENCY",
-  rates: "KRM_BENCH_RATES",
+  "verify-every": "KRM_BENCH_VERIFY_EVERY",
+  "fresh-rates": "KRM_BENCH_FRESH_RATES",
   "freshness-ms": "KRM_BENCH_FRESHNESS_MS",
+  cycles: "KRM_BENCH_CYCLES",
   "cost-window-ms": "KRM_BENCH_COST_WINDOW_MS",
   "verify-interval": "KRM_BENCH_VERIFY_INTERVAL",
+  repeat: "KRM_BENCH_REPEAT",
   "krm-mode": "KRM_BENCH_KRM_MODE",
   "cpu-prof": "KRM_BENCH_CPU_PROF",
   "heap-snapshot": "KRM_BENCH_HEAP_SNAPSHOT",
+  "allow-dirty": "KRM_BENCH_ALLOW_DIRTY",
   quick: "KRM_BENCH_QUICK",
   "results-dir": "KRM_BENCH_RESULTS_DIR",
 };
 
+const SWITCHES = new Set(["quick", "cpu-prof", "heap-snapshot", "allow-dirty"]);
+
 export const USAGE = `npm run bench -- [options]   (each option also reads the environment variable shown)
-  --quick                 smoke run: 1k pods, short cells and windows        KRM_BENCH_QUICK=1
-  --sizes 1000,10000      pod populations, ascending                         KRM_BENCH_SIZES
-  --phases read,freshness,cost                                               KRM_BENCH_PHASES
-  --cell-ms 5000          length of each read latency/throughput cell       KRM_BENCH_CELL_MS
-  --concurrency 1,8,32    concurrent readers per cell                        KRM_BENCH_CONCURRENCY
-  --rates 50,200,500      writes/s of the freshness runs                     KRM_BENCH_RATES
-  --freshness-ms 60000    length of each freshness run                       KRM_BENCH_FRESHNESS_MS
-  --cost-window-ms 60000  cost window (at rest, 1 reader, 50 readers)        KRM_BENCH_COST_WINDOW_MS
-  --verify-interval 30s   krm verifier interval                              KRM_BENCH_VERIFY_INTERVAL
-  --krm-mode split|run    one process per part (default) or one krm run      KRM_BENCH_KRM_MODE
-  --cpu-prof              write V8 CPU profiles of krm into the results dir  KRM_BENCH_CPU_PROF=1
-  --heap-snapshot         heap snapshot of krm api at rest, same folder      KRM_BENCH_HEAP_SNAPSHOT=1
-  --results-dir DIR       default bench/results                              KRM_BENCH_RESULTS_DIR`;
+  --pods 10000[,50000]    pod populations, ascending                         KRM_BENCH_PODS
+  --cells LIST            ${CELLS.join(",")}
+                          (default ${FULL_DEFAULTS.cells.join(",")})         KRM_BENCH_CELLS
+  --auth kubernetes,none  krm auth modes of the read cells, in order         KRM_BENCH_AUTH
+  --write-rate 100        live writer's writes/s during read cells            KRM_BENCH_WRITE_RATE
+  --samples 200           requests per latency cell and side (lists, gets)    KRM_BENCH_SAMPLES
+  --full-samples 30       requests per latency cell and side (full lists)     KRM_BENCH_FULL_SAMPLES
+  --throughput-ms 10000   length of each throughput cell                      KRM_BENCH_THROUGHPUT_MS
+  --concurrency 32        clients of each throughput cell                     KRM_BENCH_CONCURRENCY
+  --verify-every 20       throughput cells: check 1 krm answer in N           KRM_BENCH_VERIFY_EVERY
+  --fresh-rates 200       writes/s of the freshness runs                      KRM_BENCH_FRESH_RATES
+  --freshness-ms 60000    length of each freshness run                        KRM_BENCH_FRESHNESS_MS
+  --cycles 1              verification cycles the verify-cycle cell reads through  KRM_BENCH_CYCLES
+  --cost-window-ms 60000  cost windows (at rest, 1 reader, 50 readers)        KRM_BENCH_COST_WINDOW_MS
+  --verify-interval 30s   krm verifier interval                               KRM_BENCH_VERIFY_INTERVAL
+  --repeat 1              repetitions of the whole run (fresh control plane each)  KRM_BENCH_REPEAT
+  --krm-mode split|run    one process per part (default) or one krm run       KRM_BENCH_KRM_MODE
+  --cpu-prof              V8 CPU profiles of krm into the results dir         KRM_BENCH_CPU_PROF=1
+  --heap-snapshot         heap snapshot of krm api at rest (cost cell)        KRM_BENCH_HEAP_SNAPSHOT=1
+  --allow-dirty           run on uncommitted changes (marked dirty)           KRM_BENCH_ALLOW_DIRTY=1
+  --quick                 smoke run: 1k pods, few samples, short cells        KRM_BENCH_QUICK=1
+  --results-dir DIR       default bench/results                               KRM_BENCH_RESULTS_DIR`;
 
 export class BenchUsageError extends Error {
   override readonly name = "BenchUsageError";
@@ -97,6 +139,16 @@ function positive(name: string, text: string): number {
   return value;
 }
 
+function choices<T extends string>(name: string, text: string, allowed: readonly T[]): T[] {
+  const picked = text.split(",").map((p) => p.trim());
+  for (const value of picked) {
+    if (!(allowed as readonly string[]).includes(value)) {
+      throw new BenchUsageError(`--${name}: unknown value "${value}" (choose from ${allowed.join(", ")})`);
+    }
+  }
+  return picked as T[];
+}
+
 /** Parses argv (after the script) and the environment; flags win over the environment. */
 export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEnv): BenchOptions {
   const given = new Map<string, string>();
@@ -109,7 +161,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
     if (!arg.startsWith("--")) throw new BenchUsageError(`unexpected argument "${arg}"\n${USAGE}`);
     const [name = "", inline] = arg.slice(2).split("=", 2);
     if (!(name in FLAGS)) throw new BenchUsageError(`unknown option --${name}\n${USAGE}`);
-    if (name === "quick" || name === "cpu-prof" || name === "heap-snapshot") {
+    if (SWITCHES.has(name)) {
       given.set(name, inline ?? "1");
       continue;
     }
@@ -121,30 +173,31 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
   const flag = (name: string): boolean => ["1", "true", "yes"].includes(given.get(name) ?? "");
   const quick = flag("quick");
   const base = quick ? QUICK_DEFAULTS : FULL_DEFAULTS;
-  const get = (name: string): string | undefined => given.get(name);
-  const sizes = numbers("sizes", get("sizes") ?? base.sizes.join(","));
-  const phaseNames = (get("phases") ?? PHASES.join(",")).split(",").map((p) => p.trim());
-  for (const phase of phaseNames) {
-    if (!(PHASES as readonly string[]).includes(phase)) {
-      throw new BenchUsageError(`--phases: unknown phase "${phase}" (phases are ${PHASES.join(", ")})`);
-    }
-  }
-  const mode = get("krm-mode") ?? "split";
+  const get = (name: string, fallback: string): string => given.get(name) ?? fallback;
+  const mode = get("krm-mode", "split");
   if (mode !== "split" && mode !== "run")
     throw new BenchUsageError(`--krm-mode: split or run, got "${mode}"`);
   return {
-    sizes: [...sizes].sort((a, b) => a - b),
-    phases: new Set(phaseNames as Phase[]),
-    cellMs: positive("cell-ms", get("cell-ms") ?? String(base.cellMs)),
-    concurrencies: numbers("concurrency", get("concurrency") ?? base.concurrencies.join(",")),
-    writeRates: numbers("rates", get("rates") ?? base.writeRates.join(",")),
-    freshnessMs: positive("freshness-ms", get("freshness-ms") ?? String(base.freshnessMs)),
-    costWindowMs: positive("cost-window-ms", get("cost-window-ms") ?? String(base.costWindowMs)),
-    verifyInterval: get("verify-interval") ?? base.verifyInterval,
+    sizes: [...numbers("pods", get("pods", base.sizes.join(",")))].sort((a, b) => a - b),
+    cells: new Set(choices("cells", get("cells", base.cells.join(",")), CELLS)),
+    auths: [...new Set(choices("auth", get("auth", AUTH_MODES.join(",")), AUTH_MODES))],
+    writeRate: positive("write-rate", get("write-rate", "100")),
+    samples: positive("samples", get("samples", String(base.samples))),
+    fullSamples: positive("full-samples", get("full-samples", String(base.fullSamples))),
+    throughputMs: positive("throughput-ms", get("throughput-ms", String(base.throughputMs))),
+    concurrency: positive("concurrency", get("concurrency", "32")),
+    verifyEvery: positive("verify-every", get("verify-every", "20")),
+    freshnessRates: numbers("fresh-rates", get("fresh-rates", "200")),
+    freshnessMs: positive("freshness-ms", get("freshness-ms", String(base.freshnessMs))),
+    cycles: positive("cycles", get("cycles", "1")),
+    costWindowMs: positive("cost-window-ms", get("cost-window-ms", String(base.costWindowMs))),
+    verifyInterval: get("verify-interval", base.verifyInterval),
+    repeat: positive("repeat", get("repeat", "1")),
     krmMode: mode,
     cpuProfile: flag("cpu-prof"),
     heapSnapshot: flag("heap-snapshot"),
+    allowDirty: flag("allow-dirty"),
     quick,
-    resultsDir: get("results-dir") ?? "bench/results",
+    resultsDir: get("results-dir", "bench/results"),
   };
 }

@@ -87,3 +87,25 @@ export class ProcessMonitor {
     );
   }
 }
+
+/** Memory of a process as the kernel counts it (/proc/<pid>/status), bytes. */
+export interface MemoryStatus {
+  readonly rssBytes: number;
+  /** Highest RSS since the process started (VmHWM). */
+  readonly peakRssBytes: number;
+  /** Anonymous memory: the JS heap, buffers and native allocations, without mapped code. */
+  readonly anonBytes: number;
+}
+
+/** Parses the kB fields of /proc/<pid>/status. */
+export function parseMemoryStatus(status: string): MemoryStatus {
+  const kb = (field: string): number =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? "0") * 1024;
+  return { rssBytes: kb("VmRSS"), peakRssBytes: kb("VmHWM"), anonBytes: kb("RssAnon") };
+}
+
+export async function memoryStatus(pid: number | undefined): Promise<MemoryStatus | null> {
+  if (pid === undefined) return null;
+  const status = await readFile(`/proc/${pid}/status`, "utf8").catch(() => undefined);
+  return status === undefined ? null : parseMemoryStatus(status);
+}

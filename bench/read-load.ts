@@ -1,5 +1,5 @@
-import { loadavg } from "node:os";
-import { send, type HttpTarget } from "./http-target.js";
+import { oneMinuteLoad } from "./machine.js";
+import { send, type HttpResult, type HttpTarget } from "./http-target.js";
 import { round, summarize, type LatencySummary } from "./stats.js";
 
 export interface ReadCellOptions {
@@ -9,6 +9,12 @@ export interface ReadCellOptions {
   readonly concurrency: number;
   /** New requests start only within this window; in-flight ones finish. */
   readonly durationMs: number;
+  /** Stop after this many requests were sent, if that comes before the window ends. */
+  readonly requests?: number;
+  /** Which successful answers (by order of sending) are handed to `onKept` with their body. */
+  readonly keep?: (index: number) => boolean;
+  /** Called with a kept answer after its latency is recorded, so its handling is never timed. */
+  readonly onKept?: (path: string, result: HttpResult) => void;
 }
 
 export interface ReadCellResult {
@@ -21,13 +27,14 @@ export interface ReadCellResult {
   readonly requestsPerSecond: number;
   readonly bytesPerResponse: number | null;
   readonly latencyMs: LatencySummary;
-  /** 1-minute load average when the cell ended. */
+  /** 1-minute load average when the cell started and ended. */
+  readonly loadAverageBefore: number;
   readonly loadAverage: number;
 }
 
 /**
  * Closed-loop load: `concurrency` clients each send the next request as soon as the previous
- * answered, for `durationMs`. Latency is from send to the last body byte. Throughput counts
+ * answered (and, for a kept answer, was handed over), for `durationMs` or `requests`. Latency is from send to the last body byte. Throughput counts
  * successful responses over the time until the last one arrived.
  */
 export async function runReadCell(options: ReadCellOptions): Promise<ReadCellResult> {
@@ -36,18 +43,23 @@ export async function runReadCell(options: ReadCellOptions): Promise<ReadCellRes
   let errors = 0;
   let bytes = 0;
   let next = 0;
+  const limit = options.requests ?? Number.POSITIVE_INFINITY;
+  const loadAverageBefore = oneMinuteLoad();
   const started = performance.now();
   const deadline = started + options.durationMs;
   const client = async (): Promise<void> => {
-    while (performance.now() < deadline) {
-      const path = options.paths[next % options.paths.length] ?? "/";
+    while (performance.now() < deadline && next < limit) {
+      const index = next;
+      const path = options.paths[index % options.paths.length] ?? "/";
       next += 1;
+      const kept = options.keep?.(index) === true;
       const sent = performance.now();
       try {
-        const result = await send(options.target, path);
+        const result = await send(options.target, path, { keepBody: kept });
         if (result.status === 200) {
           latencies.push(performance.now() - sent);
           bytes += result.bytes;
+          if (kept) options.onKept?.(path, result);
         } else {
           statuses[String(result.status)] = (statuses[String(result.status)] ?? 0) + 1;
           errors += 1;
@@ -69,6 +81,7 @@ export async function runReadCell(options: ReadCellOptions): Promise<ReadCellRes
     requestsPerSecond: round((latencies.length / elapsed) * 1000, 1) ?? 0,
     bytesPerResponse: latencies.length === 0 ? null : Math.round(bytes / latencies.length),
     latencyMs: summarize(latencies),
-    loadAverage: Math.round((loadavg()[0] ?? 0) * 100) / 100,
+    loadAverageBefore,
+    loadAverage: oneMinuteLoad(),
   };
 }

@@ -1,11 +1,16 @@
+import type { WriterResult } from "./freshness/writer.js";
 import type { MachineInfo } from "./machine.js";
 import type { CostResult } from "./phases/cost-phase.js";
+import type { CycleWindow } from "./phases/cycle-windows.js";
 import type { FreshnessRun } from "./phases/freshness-phase.js";
 import type { WindowMeasurement } from "./phases/measure-window.js";
-import type { ReadPhaseResult } from "./phases/read-phase.js";
+import type { ApiMemory } from "./phases/memory-figures.js";
+import type { ReadCell } from "./phases/read-phase.js";
+import type { VerifyCycleResult } from "./phases/verify-cycle-phase.js";
 import type { PopulateResult } from "./populate.js";
+import type { EqualityResult } from "./verify/equality-check.js";
 
-/** Everything measured at one population; phases are absent when not run or failed. */
+/** Everything measured at one population; cells are absent when not run or failed. */
 export interface SizeResult {
   readonly pods: number;
   readonly population: PopulateResult;
@@ -15,10 +20,35 @@ export interface SizeResult {
   readonly krmReadyMs: number | null;
   /** From starting krm's processes to krm serving every pod; null if it never did (see `error`). */
   readonly krmCaughtUpMs: number | null;
-  cost?: CostResult;
-  read?: ReadPhaseResult;
+  /** 1/5/15-minute load averages when krm had caught up, and when this size was done. */
+  readonly loadAverageBefore: readonly number[];
+  loadAverageAfter?: readonly number[];
+  /** Read cells: live (headline) and frozen, per auth mode. */
+  reads?: ReadCell[];
+  /** What the live writer did, once per live window (headline cells, verify-cycle cell). */
+  liveWrites?: WriterResult[];
+  /** krm's answers compared with the API server's at the same resourceVersion. */
+  equality?: EqualityResult;
+  memory?: ApiMemory;
   freshness?: WindowMeasurement<FreshnessRun>[];
+  /** Verification cycles of pods that ran during the freshness runs. */
+  freshnessCycles?: CycleWindow[];
+  verifyCycle?: VerifyCycleResult;
+  cost?: CostResult;
   error?: string;
+}
+
+/** One repetition of the whole run: its own control plane, population and krm. */
+export interface RepetitionResult {
+  readonly index: number;
+  readonly startedAt: string;
+  finishedAt: string;
+  /** kube-apiserver's /version gitVersion. */
+  kubeVersion: string;
+  readonly loadAverageAtStart: readonly number[];
+  readonly topProcessesAtStart: readonly string[];
+  kubeApiServerPid: number | undefined;
+  readonly sizes: SizeResult[];
 }
 
 /** The raw JSON written to bench/results/. */
@@ -28,7 +58,8 @@ export interface BenchResults {
   readonly startedAt: string;
   readonly machine: MachineInfo;
   readonly options: Record<string, unknown>;
-  kubeApiServerPid: number | undefined;
-  readonly sizes: SizeResult[];
+  readonly repetitions: RepetitionResult[];
+  /** True once any krm answer differed from the API server's: the run then exits non-zero. */
+  equalityFailed: boolean;
   finishedAt: string;
 }

@@ -2,6 +2,7 @@
 export interface LatencySummary {
   readonly count: number;
   readonly p50: number | null;
+  readonly p95: number | null;
   readonly p99: number | null;
   readonly max: number | null;
   readonly mean: number | null;
@@ -18,12 +19,13 @@ export function percentile(sorted: readonly number[], q: number): number | null 
 }
 
 export function summarize(samples: readonly number[]): LatencySummary {
-  if (samples.length === 0) return { count: 0, p50: null, p99: null, max: null, mean: null };
+  if (samples.length === 0) return { count: 0, p50: null, p95: null, p99: null, max: null, mean: null };
   const sorted = [...samples].sort((a, b) => a - b);
   const total = sorted.reduce((sum, value) => sum + value, 0);
   return {
     count: sorted.length,
     p50: round(percentile(sorted, 0.5)),
+    p95: round(percentile(sorted, 0.95)),
     p99: round(percentile(sorted, 0.99)),
     max: round(sorted[sorted.length - 1] ?? null),
     mean: round(total / sorted.length),
@@ -41,4 +43,23 @@ export function round(value: number | null, digits = 3): number | null {
 export function ratio(a: number | null | undefined, b: number | null | undefined): number | null {
   if (a === null || a === undefined || b === null || b === undefined || b === 0) return null;
   return round(a / b, 2);
+}
+
+/** Lowest, median and highest of one figure across repetitions of the whole run. */
+export interface Spread {
+  readonly n: number;
+  readonly min: number | null;
+  readonly median: number | null;
+  readonly max: number | null;
+}
+
+/** Spread of the values that were measured (nulls, a repetition without the figure, are left out). */
+export function spread(values: readonly (number | null)[]): Spread {
+  const present = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
+  return {
+    n: present.length,
+    min: present[0] ?? null,
+    median: percentile(present, 0.5),
+    max: present[present.length - 1] ?? null,
+  };
 }

@@ -55,7 +55,7 @@ export function startKrmWatch(
       request?.destroy();
       return Promise.resolve();
     };
-    request = httpRequest(url, { headers: { accept: "application/json" } }, (res) => {
+    request = httpRequest(url, { headers: { accept: "application/json", ...krm.headers } }, (res) => {
       if (res.statusCode !== 200) {
         reject(new Error(`krm watch: HTTP ${res.statusCode ?? 0}`));
         res.resume();

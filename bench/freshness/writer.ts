@@ -15,10 +15,13 @@ const TICK_MS = 5;
 
 export interface WriterOptions {
   readonly api: HttpTarget;
-  readonly namespace: string;
+  /** Where created pods go: one namespace, or the namespace of the `n`-th created pod (live reads spread them). */
+  readonly namespace?: string;
+  readonly namespaceFor?: (created: number) => string;
+  /** Existing pods (`namespace/name`) the writer may update but never deletes (the population). */
+  readonly seed?: readonly string[];
   readonly writesPerSecond: number;
-  readonly durationMs: number;
-  readonly onAck: (write: AckedWrite) => void;
+  readonly onAck?: (write: AckedWrite) => void;
 }
 
 export interface WriterResult {
@@ -37,15 +40,32 @@ interface ResponseObject {
   readonly metadata?: { readonly resourceVersion?: string };
 }
 
+/** A writer that runs until stopped. */
+export interface RunningWriter {
+  stop(): Promise<WriterResult>;
+}
+
+/** Writes for `durationMs`, then stops. */
+export async function runWriter(
+  options: WriterOptions & { readonly durationMs: number },
+): Promise<WriterResult> {
+  const writer = startWriter(options);
+  await new Promise((resolve) => setTimeout(resolve, options.durationMs));
+  return writer.stop();
+}
+
 /**
  * Writes pods at a fixed rate (open loop): a mix of creates, merge-patch updates and deletes
  * of unbound pods (deleted at once, no kubelet involved), each object written by at most one
- * request at a time so resourceVersions per object only grow. Every acknowledged write is
- * reported with the resourceVersion the API server returned.
+ * request at a time so resourceVersions per object only grow. Seeded pods are updated but
+ * never deleted; only the writer's own pods are. Every acknowledged write is reported with the
+ * resourceVersion the API server returned.
  */
-export async function runWriter(options: WriterOptions): Promise<WriterResult> {
-  const { api, namespace } = options;
-  const live: string[] = [];
+export function startWriter(options: WriterOptions): RunningWriter {
+  const { api } = options;
+  const namespaceFor = options.namespaceFor ?? ((): string => options.namespace ?? "default");
+  const seed = options.seed ?? [];
+  const own: string[] = [];
   const busy = new Set<string>();
   const ackLatencies: number[] = [];
   const byOp: Record<WriteOp, number> = { create: 0, update: 0, delete: 0 };
@@ -57,7 +77,8 @@ export async function runWriter(options: WriterOptions): Promise<WriterResult> {
   let acked = 0;
   const inFlightDone: Promise<void>[] = [];
 
-  const write = async (op: WriteOp, name: string): Promise<void> => {
+  const write = async (op: WriteOp, key: string): Promise<void> => {
+    const [namespace = "", name = ""] = key.split("/");
     const base = `/api/v1/namespaces/${namespace}/pods`;
     const sent = performance.now();
     const response =
@@ -81,68 +102,79 @@ export async function runWriter(options: WriterOptions): Promise<WriterResult> {
     acked += 1;
     byOp[op] += 1;
     ackLatencies.push(ackAt - sent);
-    options.onAck({ key: `${namespace}/${name}`, op, rv: BigInt(rv), ackAt });
-    if (op === "create") live.push(name);
+    options.onAck?.({ key, op, rv: BigInt(rv), ackAt });
+    if (op === "create") own.push(key);
   };
 
-  const pick = (): { op: WriteOp; name: string } | undefined => {
-    const free = live.filter((name) => !busy.has(name));
+  /** A random key not being written now; a few random draws, so a 100k seed costs nothing. */
+  const pickFree = (keys: readonly string[]): string | undefined => {
+    for (let attempt = 0; attempt < 8; attempt += 1) {
+      const key = keys[Math.floor(Math.random() * keys.length)];
+      if (key !== undefined && !busy.has(key)) return key;
+    }
+    return undefined;
+  };
+
+  const pick = (): { op: WriteOp; key: string } | undefined => {
     const roll = Math.random();
-    if (live.length < WORKING_SET || free.length === 0 || roll < 0.25) {
+    const ownFree = own.some((key) => !busy.has(key));
+    if (own.length < WORKING_SET || !ownFree || roll < 0.25) {
       created += 1;
-      return { op: "create", name: `fresh-${String(created).padStart(6, "0")}` };
+      return {
+        op: "create",
+        key: `${namespaceFor(created)}/fresh-${String(created).padStart(6, "0")}`,
+      };
     }
-    const name = free[Math.floor(Math.random() * free.length)];
-    if (name === undefined) return undefined;
     if (roll < 0.5) {
-      live.splice(live.indexOf(name), 1);
-      return { op: "delete", name };
+      const key = pickFree(own);
+      if (key === undefined) return undefined;
+      own.splice(own.indexOf(key), 1);
+      return { op: "delete", key };
     }
-    return { op: "update", name };
+    const key = pickFree(seed.length > 0 && roll < 0.75 ? seed : own);
+    return key === undefined ? undefined : { op: "update", key };
   };
 
   const started = performance.now();
-  await new Promise<void>((resolve) => {
-    const timer = setInterval(() => {
-      const elapsed = performance.now() - started;
-      if (elapsed >= options.durationMs) {
-        clearInterval(timer);
-        resolve();
-        return;
+  const timer = setInterval(() => {
+    const elapsed = performance.now() - started;
+    const due = Math.floor((elapsed / 1000) * options.writesPerSecond) - issued;
+    for (let i = 0; i < due; i += 1) {
+      issued += 1;
+      if (inFlight >= MAX_IN_FLIGHT) {
+        skipped += 1;
+        continue;
       }
-      const due = Math.floor((elapsed / 1000) * options.writesPerSecond) - issued;
-      for (let i = 0; i < due; i += 1) {
-        issued += 1;
-        if (inFlight >= MAX_IN_FLIGHT) {
-          skipped += 1;
-          continue;
-        }
-        const next = pick();
-        if (next === undefined) continue;
-        busy.add(next.name);
-        inFlight += 1;
-        inFlightDone.push(
-          write(next.op, next.name)
-            .catch(() => {
-              failed += 1;
-            })
-            .finally(() => {
-              busy.delete(next.name);
-              inFlight -= 1;
-            }),
-        );
-      }
-    }, TICK_MS);
-  });
-  await Promise.all(inFlightDone);
-  const elapsed = performance.now() - started;
+      const next = pick();
+      if (next === undefined) continue;
+      busy.add(next.key);
+      inFlight += 1;
+      inFlightDone.push(
+        write(next.op, next.key)
+          .catch(() => {
+            failed += 1;
+          })
+          .finally(() => {
+            busy.delete(next.key);
+            inFlight -= 1;
+          }),
+      );
+    }
+  }, TICK_MS);
   return {
-    targetPerSecond: options.writesPerSecond,
-    achievedPerSecond: round((acked / elapsed) * 1000, 1) ?? 0,
-    acked,
-    failed,
-    skipped,
-    byOp,
-    ackLatencyMs: summarize(ackLatencies),
+    stop: async () => {
+      clearInterval(timer);
+      await Promise.all(inFlightDone);
+      const elapsed = performance.now() - started;
+      return {
+        targetPerSecond: options.writesPerSecond,
+        achievedPerSecond: round((acked / elapsed) * 1000, 1) ?? 0,
+        acked,
+        failed,
+        skipped,
+        byOp,
+        ackLatencyMs: summarize(ackLatencies),
+      };
+    },
   };
 }

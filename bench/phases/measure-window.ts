@@ -1,5 +1,5 @@
-import { loadavg } from "node:os";
 import type { HttpTarget } from "../http-target.js";
+import { oneMinuteLoad } from "../machine.js";
 import { ProcessMonitor, type ProcessUsage } from "../process-stats.js";
 import { countsDelta, readCounts, type CountsWindow } from "./counts-delta.js";
 
@@ -31,6 +31,6 @@ export async function measureWindow<T>(
     result,
     krmToApiServer: countsDelta(before, after, windowMs),
     processes,
-    loadAverage: Math.round((loadavg()[0] ?? 0) * 100) / 100,
+    loadAverage: oneMinuteLoad(),
   };
 }

@@ -1,6 +1,7 @@
 import { NAMESPACE_COUNT, appName, namespaceName, podPlacement } from "../fixtures.js";
-import { getJson, type HttpTarget } from "../http-target.js";
+import type { HttpTarget } from "../http-target.js";
 import { runReadCell, type ReadCellResult } from "../read-load.js";
+import type { EqualityChecker } from "../verify/equality-check.js";
 
 /** The four reads of issue 7 item 2a. */
 export const READ_KINDS = ["full-list", "namespace-list", "selector-list", "get"] as const;
@@ -9,6 +10,16 @@ export type ReadKind = (typeof READ_KINDS)[number];
 /** How each side is asked: krm as is; the API server from its watch cache (rv=0) and consistently. */
 export const READ_TARGETS = ["krm", "apiserver-rv0", "apiserver-consistent"] as const;
 export type ReadTarget = (typeof READ_TARGETS)[number];
+
+/** `kubernetes`: krm checks every reader's token (TokenReview + SubjectAccessReview); `none`: it does not. */
+export const AUTH_MODES = ["kubernetes", "none"] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
+
+/** `live`: a writer changes pods during the cells; `frozen`: nothing changes. */
+export type StateMode = "live" | "frozen";
+
+/** `latency`: one client, a fixed number of requests; `throughput`: many clients for a fixed time. */
+export type CellMode = "latency" | "throughput";
 
 /** Distinct objects a `get` cell cycles through, so it is not one hot object. */
 const GET_SPREAD = 1000;
@@ -20,6 +31,8 @@ const LIST_SPREAD = 10;
  */
 export const FULL_LIST_LARGE_POPULATION = 50_000;
 export const FULL_LIST_MAX_CONCURRENCY_LARGE = 8;
+/** A latency cell stops at this age even if it has not sent all its requests. */
+const LATENCY_CELL_CAP_MS = 15 * 60_000;
 
 export function readPaths(kind: ReadKind, pods: number): string[] {
   const spread = (count: number, make: (i: number) => string): string[] =>
@@ -51,75 +64,81 @@ function forTarget(path: string, target: ReadTarget): string {
 }
 
 export interface ReadPhaseOptions {
+  /** krm as this auth mode's readers reach it (with their token under `kubernetes`). */
   readonly krm: HttpTarget;
+  /** The API server with the readers' ServiceAccount token. */
   readonly apiServer: HttpTarget;
+  readonly auth: AuthMode;
+  readonly state: StateMode;
   readonly pods: number;
-  readonly concurrencies: readonly number[];
-  readonly cellMs: number;
+  /** Requests per latency cell and side: lists and gets, full lists. */
+  readonly samples: { readonly list: number; readonly full: number };
+  readonly throughput: { readonly concurrency: number; readonly durationMs: number };
+  /** In throughput cells, one krm answer in this many is compared (latency cells: every one). */
+  readonly verifyEvery: number;
+  readonly checker: EqualityChecker;
   readonly log: (line: string) => void;
 }
 
 export interface ReadCell extends ReadCellResult {
   readonly kind: ReadKind;
   readonly target: ReadTarget;
-}
-
-export interface ReadPhaseResult {
-  /** Items each side returned for the first path of each list kind: the sides must agree. */
-  readonly itemCounts: Record<string, Record<ReadTarget, number>>;
-  readonly cells: ReadCell[];
-  readonly skipped: string[];
-}
-
-interface ListBody {
-  readonly items?: unknown[];
+  readonly auth: AuthMode;
+  readonly state: StateMode;
+  readonly mode: CellMode;
+  /** krm answers of this cell compared with the API server's. */
+  readonly verified: number;
 }
 
 /**
- * Every (read kind, concurrency) pair runs against the three targets back to back, so the
- * sides are measured under the same machine conditions; each cell is preceded by one
- * unmeasured request to open connections and warm caches.
+ * Per read kind: the latency cells (one client, `samples` requests) of krm, the API server
+ * with rv=0 and consistent, back to back so the sides share the machine's conditions; then
+ * the throughput cells (`throughput.concurrency` clients for `throughput.durationMs`). Each
+ * cell is preceded by one unmeasured request to open connections and warm caches. krm's
+ * answers are parsed after their latency was taken and compared with the API server's state
+ * at the same resourceVersion once the cell is over.
  */
-export async function runReadPhase(options: ReadPhaseOptions): Promise<ReadPhaseResult> {
+export async function runReadPhase(options: ReadPhaseOptions): Promise<ReadCell[]> {
   const side = (target: ReadTarget): HttpTarget => (target === "krm" ? options.krm : options.apiServer);
-  const itemCounts: Record<string, Record<ReadTarget, number>> = {};
-  for (const kind of READ_KINDS) {
-    if (kind === "get") continue;
-    const [path = "/"] = readPaths(kind, options.pods);
-    const counts = { krm: 0, "apiserver-rv0": 0, "apiserver-consistent": 0 };
-    for (const target of READ_TARGETS) {
-      counts[target] = (await getJson<ListBody>(side(target), forTarget(path, target))).items?.length ?? 0;
-    }
-    itemCounts[kind] = counts;
-  }
   const cells: ReadCell[] = [];
-  const skipped: string[] = [];
+  const run = async (kind: ReadKind, target: ReadTarget, mode: CellMode): Promise<void> => {
+    const paths = readPaths(kind, options.pods).map((p) => forTarget(p, target));
+    const concurrency =
+      mode === "latency"
+        ? 1
+        : kind === "full-list" && options.pods >= FULL_LIST_LARGE_POPULATION
+          ? Math.min(options.throughput.concurrency, FULL_LIST_MAX_CONCURRENCY_LARGE)
+          : options.throughput.concurrency;
+    await runReadCell({ target: side(target), paths, concurrency: 1, durationMs: 1 });
+    const before = options.checker.pendingCount;
+    const result = await runReadCell({
+      target: side(target),
+      paths,
+      concurrency,
+      ...(mode === "latency"
+        ? {
+            requests: kind === "full-list" ? options.samples.full : options.samples.list,
+            durationMs: LATENCY_CELL_CAP_MS,
+          }
+        : { durationMs: options.throughput.durationMs }),
+      ...(target === "krm"
+        ? {
+            keep: (index: number) => mode === "latency" || index % options.verifyEvery === 0,
+            onKept: (path: string, answer) => options.checker.record(path, answer),
+          }
+        : {}),
+    });
+    const verified = options.checker.pendingCount - before;
+    cells.push({ kind, target, auth: options.auth, state: options.state, mode, verified, ...result });
+    options.log(
+      `  ${options.state} auth=${options.auth} ${kind} ${mode} c=${concurrency} ${target}: p50 ${result.latencyMs.p50} p99 ${result.latencyMs.p99} ms, ${result.requestsPerSecond} req/s (${result.requests} ok, ${result.errors} errors${target === "krm" ? `, ${verified} to verify` : ""})`,
+    );
+  };
   for (const kind of READ_KINDS) {
-    const paths = readPaths(kind, options.pods);
-    for (const concurrency of options.concurrencies) {
-      if (
-        kind === "full-list" &&
-        options.pods >= FULL_LIST_LARGE_POPULATION &&
-        concurrency > FULL_LIST_MAX_CONCURRENCY_LARGE
-      ) {
-        skipped.push(`${kind} c=${concurrency}`);
-        continue;
-      }
-      for (const target of READ_TARGETS) {
-        const targetPaths = paths.map((p) => forTarget(p, target));
-        await runReadCell({ target: side(target), paths: targetPaths, concurrency: 1, durationMs: 1 });
-        const result = await runReadCell({
-          target: side(target),
-          paths: targetPaths,
-          concurrency,
-          durationMs: options.cellMs,
-        });
-        cells.push({ kind, target, ...result });
-        options.log(
-          `  read ${kind} c=${concurrency} ${target}: p50 ${result.latencyMs.p50} ms p99 ${result.latencyMs.p99} ms, ${result.requestsPerSecond} req/s (${result.requests} ok, ${result.errors} errors)`,
-        );
-      }
+    for (const mode of ["latency", "throughput"] as const) {
+      for (const target of READ_TARGETS) await run(kind, target, mode);
+      await options.checker.checkPending();
     }
   }
-  return { itemCounts, cells, skipped };
+  return cells;
 }

@@ -1,0 +1,153 @@
+import { describe, expect, it } from "vitest";
+import type { ReadCell } from "./phases/read-phase.js";
+import { SUMMARY_END, SUMMARY_START, formatSpread, renderSummary, replaceSummary } from "./report.js";
+import type { BenchResults, SizeResult } from "./result-types.js";
+import { summarize } from "./stats.js";
+import { figures, speedUp, verdict } from "./summary.js";
+
+function cell(target: ReadCell["target"], p50: number, rps: number, over: Partial<ReadCell> = {}): ReadCell {
+  return {
+    kind: "namespace-list",
+    target,
+    auth: "kubernetes",
+    state: "live",
+    mode: "latency",
+    verified: target === "krm" ? 200 : 0,
+    concurrency: 1,
+    durationMs: 1000,
+    requests: 200,
+    errors: 0,
+    statuses: {},
+    requestsPerSecond: rps,
+    bytesPerResponse: 1,
+    latencyMs: { ...summarize([p50]), count: 200 },
+    loadAverageBefore: 1,
+    loadAverage: 1.5,
+    ...over,
+  };
+}
+
+/** A namespace-list latency cell where krm's p50 is 1 ms and the API server's rv=0 / consistent ones are given. */
+function size(rv0: number, consistent: number): SizeResult {
+  return {
+    pods: 10_000,
+    population: {
+      created: { pods: 10_000, deployments: 500, services: 500, nodes: 500, namespaces: 100 },
+      durationMs: 1,
+      podsPerSecond: 1,
+    },
+    podJsonBytes: 4700,
+    krmReadyMs: 1,
+    krmCaughtUpMs: 2,
+    loadAverageBefore: [1, 1, 1],
+    reads: [
+      cell("krm", 1, 900),
+      cell("apiserver-rv0", rv0, 100),
+      cell("apiserver-consistent", consistent, 100),
+    ],
+    liveWrites: [
+      {
+        targetPerSecond: 100,
+        achievedPerSecond: 99,
+        acked: 1,
+        failed: 0,
+        skipped: 0,
+        byOp: { create: 0, update: 1, delete: 0 },
+        ackLatencyMs: summarize([1]),
+      },
+    ],
+  };
+}
+
+function results(sizes: SizeResult[]): BenchResults {
+  return {
+    benchmark: "b",
+    command: "npm run bench -- --repeat 3",
+    startedAt: "2026-12-02T13:00:00Z",
+    finishedAt: "2026-12-02T14:00:00Z",
+    machine: {
+      cpus: 2,
+      cpuModel: "cpu",
+      memoryBytes: 24 * 1024 ** 3,
+      freeMemoryBytesAtStart: 1,
+      loadAverageAtStart: [1, 1, 1],
+      node: "v24",
+      commit: "abc1234",
+      dirty: false,
+      topProcesses: ["PID %CPU RSS ELAPSED COMMAND", "1 50.0 10 1:00 etcd"],
+    },
+    options: {},
+    repetitions: sizes.map((s, i) => ({
+      index: i + 1,
+      startedAt: "",
+      finishedAt: "",
+      kubeVersion: "v1.36.0",
+      loadAverageAtStart: [0.5],
+      topProcessesAtStart: ["PID %CPU RSS ELAPSED COMMAND", "1 50.0 10 1:00 etcd"],
+      kubeApiServerPid: 1,
+      sizes: [s],
+    })),
+    equalityFailed: false,
+  };
+}
+
+describe("speedUp", () => {
+  it("compares krm with the faster of the API server's reads", () => {
+    expect(
+      speedUp(size(7, 6).reads ?? [], {
+        kind: "namespace-list",
+        auth: "kubernetes",
+        state: "live",
+        mode: "latency",
+      }),
+    ).toBe(6);
+  });
+
+  it("is null when a side is missing", () => {
+    expect(
+      speedUp([cell("krm", 1, 1)], {
+        kind: "namespace-list",
+        auth: "kubernetes",
+        state: "live",
+        mode: "latency",
+      }),
+    ).toBeNull();
+  });
+});
+
+describe("figures and verdict", () => {
+  it("spreads a ratio over repetitions and judges the worst one against the target", () => {
+    const [latency] = figures(results([size(6, 6), size(4, 8), size(7, 7)]));
+    expect(latency?.label).toBe("namespace list p50 speed-up (live, 100 writes/s, krm auth kubernetes)");
+    expect(latency?.spread).toEqual({ n: 3, min: 4, median: 6, max: 7 });
+    expect(latency?.samplesPerRepetition).toBe(200);
+    expect(latency === undefined ? null : verdict(latency)).toBe(false);
+    const [met] = figures(results([size(6, 6), size(5, 8)]));
+    expect(met === undefined ? null : verdict(met)).toBe(true);
+  });
+});
+
+describe("rendering", () => {
+  it("prints the median and the range, or one value", () => {
+    expect(formatSpread({ n: 3, min: 4.2, median: 5.1, max: 6 }, "x")).toBe("5.1x (4.2x–6.0x)");
+    expect(formatSpread({ n: 1, min: 12, median: 12, max: 12 }, "ms")).toBe("12.0 ms");
+    expect(formatSpread({ n: 0, min: null, median: null, max: null }, "ms")).toBe("not measured");
+  });
+
+  it("renders one row per figure with n, target verdict, commit and the JSON it came from", () => {
+    const text = renderSummary([
+      { path: "bench/results/x.json", results: results([size(6, 6), size(4, 8), size(7, 7)]) },
+    ]);
+    expect(text).toContain(
+      "| namespace list p50 speed-up (live, 100 writes/s, krm auth kubernetes) | 10,000 | 6.0x (4.0x–7.0x) | 3 × 200 | ≥ 5.0x: **missed** | `abc1234` | [x.json](bench/results/x.json) |",
+    );
+    expect(text).toMatch(/kube-apiserver v1\.36\.0/);
+    expect(text).toMatch(/busiest processes at start: etcd 50\.0%/);
+  });
+
+  it("replaces only the text between the summary markers", () => {
+    const doc = `# B\n${SUMMARY_START}\nold\n${SUMMARY_END}\nrest`;
+    expect(replaceSummary(doc, "new")).toBe(`# B\n${SUMMARY_START}\nnew\n${SUMMARY_END}\nrest`);
+    expect(() => replaceSummary("# B", "new")).toThrow(/summary:start/);
+  });
+});

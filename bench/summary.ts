@@ -1,0 +1,181 @@
+import type { ReadCell, ReadKind, AuthMode, StateMode, CellMode } from "./phases/read-phase.js";
+import type { BenchResults, SizeResult } from "./result-types.js";
+import { ratio, spread, type Spread } from "./stats.js";
+
+/** One line of BENCHMARKS.md's summary: a figure per repetition, its spread, and its target. */
+export interface Figure {
+  readonly label: string;
+  readonly pods: number;
+  readonly unit: "x" | "ms" | "MB" | "pods";
+  readonly spread: Spread;
+  /** Samples behind the figure in each repetition (per side for read cells). */
+  readonly samplesPerRepetition: number | null;
+  readonly target?: { readonly atLeast?: number; readonly atMost?: number };
+}
+
+const MB = 1024 * 1024;
+
+function cellOf(
+  cells: readonly ReadCell[],
+  where: { kind: ReadKind; auth: AuthMode; state: StateMode; mode: CellMode },
+  target: ReadCell["target"],
+): ReadCell | undefined {
+  return cells.find(
+    (c) =>
+      c.kind === where.kind &&
+      c.auth === where.auth &&
+      c.state === where.state &&
+      c.mode === where.mode &&
+      c.target === target,
+  );
+}
+
+/**
+ * krm against the faster of the API server's two reads (rv=0 from its watch cache, or
+ * consistent): p50 latency speed-up for latency cells, throughput ratio for throughput cells.
+ */
+export function speedUp(
+  cells: readonly ReadCell[],
+  where: { kind: ReadKind; auth: AuthMode; state: StateMode; mode: CellMode },
+): number | null {
+  const krm = cellOf(cells, where, "krm");
+  const sides = [cellOf(cells, where, "apiserver-rv0"), cellOf(cells, where, "apiserver-consistent")];
+  const ratios = sides.map((side) =>
+    where.mode === "latency"
+      ? ratio(side?.latencyMs.p50, krm?.latencyMs.p50)
+      : ratio(krm?.requestsPerSecond, side?.requestsPerSecond),
+  );
+  if (ratios.some((r) => r === null)) return null;
+  return Math.min(...(ratios as number[]));
+}
+
+const READ_LABEL: Record<ReadKind, string> = {
+  "namespace-list": "namespace list",
+  "full-list": "full list",
+  "selector-list": "label-selector list",
+  get: "get",
+};
+
+/** p50 targets of issue 13 (latency cells, auth on, live writes). */
+const LATENCY_TARGETS: Partial<Record<ReadKind, number>> = { "namespace-list": 5, "full-list": 3 };
+const THROUGHPUT_TARGET = 5;
+
+function sizesAt(results: BenchResults, pods: number): SizeResult[] {
+  return results.repetitions
+    .map((r) => r.sizes.find((s) => s.pods === pods))
+    .filter((s): s is SizeResult => s !== undefined);
+}
+
+/** Every figure of the summary this run's JSON holds, in the summary table's order. */
+export function figures(results: BenchResults): Figure[] {
+  const out: Figure[] = [];
+  const allPods = [...new Set(results.repetitions.flatMap((r) => r.sizes.map((s) => s.pods)))].sort(
+    (a, b) => a - b,
+  );
+  for (const pods of allPods) {
+    const sizes = sizesAt(results, pods);
+    const cells = sizes.map((s) => s.reads ?? []);
+    const liveRate = sizes[0]?.liveWrites?.[0]?.targetPerSecond;
+    const modes = new Set(cells.flat().map((c) => `${c.state}/${c.auth}`));
+    for (const key of [...modes].sort()) {
+      const [state = "live", auth = "none"] = key.split("/") as [StateMode, AuthMode];
+      const context = `${state === "live" ? `live, ${liveRate ?? "?"} writes/s` : "frozen state"}, krm auth ${auth}`;
+      const onTarget = state === "live" && auth === "kubernetes";
+      for (const mode of ["latency", "throughput"] as const) {
+        for (const kind of ["namespace-list", "full-list", "selector-list", "get"] as const) {
+          const values = cells.map((c) => speedUp(c, { kind, auth, state, mode }));
+          if (values.every((v) => v === null)) continue;
+          const krmCells = cells.map((c) => cellOf(c, { kind, auth, state, mode }, "krm"));
+          const goal = mode === "latency" ? LATENCY_TARGETS[kind] : THROUGHPUT_TARGET;
+          const concurrency = krmCells.find((c) => c !== undefined)?.concurrency;
+          out.push({
+            label:
+              mode === "latency"
+                ? `${READ_LABEL[kind]} p50 speed-up (${context})`
+                : `${READ_LABEL[kind]} throughput ratio, ${concurrency ?? "?"} clients (${context})`,
+            pods,
+            unit: "x",
+            spread: spread(values),
+            samplesPerRepetition: Math.min(...krmCells.map((c) => c?.requests ?? 0)),
+            ...(onTarget && goal !== undefined ? { target: { atLeast: goal } } : {}),
+          });
+        }
+      }
+    }
+    const fresh = sizes.map((s) => s.freshness?.find((f) => f.result.rate === 200)?.result);
+    if (fresh.some((f) => f !== undefined)) {
+      out.push({
+        label: "freshness p99, krm watch, 200 writes/s, verifier running",
+        pods,
+        unit: "ms",
+        spread: spread(fresh.map((f) => f?.krmWatch.latencyMs.p99 ?? null)),
+        samplesPerRepetition: Math.min(...fresh.map((f) => f?.krmWatch.visible ?? 0)),
+        target: { atMost: 50 },
+      });
+      out.push({
+        label: "freshness p99, in-process client-node informer (same run)",
+        pods,
+        unit: "ms",
+        spread: spread(fresh.map((f) => f?.informer.latencyMs.p99 ?? null)),
+        samplesPerRepetition: Math.min(...fresh.map((f) => f?.informer.visible ?? 0)),
+      });
+    }
+    const cycle = sizes.map((s) => s.verifyCycle);
+    if (cycle.some((c) => c !== undefined)) {
+      out.push({
+        label: "namespace-list p99 during a verification cycle (live writes)",
+        pods,
+        unit: "ms",
+        spread: spread(cycle.map((c) => c?.duringCycle.p99 ?? null)),
+        samplesPerRepetition: Math.min(...cycle.map((c) => c?.duringCycle.count ?? 0)),
+        target: { atMost: 100 },
+      });
+    }
+    const memory = sizes.map((s) => s.memory);
+    if (memory.some((m) => m !== undefined)) {
+      out.push({
+        label: "API replica RSS after reads ÷ cached JSON",
+        pods,
+        unit: "x",
+        spread: spread(memory.map((m) => m?.rssToJson ?? null)),
+        samplesPerRepetition: null,
+        target: { atMost: 2 },
+      });
+      out.push({
+        label: "API replica peak RSS during reads ÷ cached JSON",
+        pods,
+        unit: "x",
+        spread: spread(memory.map((m) => m?.peakToJson ?? null)),
+        samplesPerRepetition: null,
+      });
+      out.push({
+        label: "kube-apiserver RSS",
+        pods,
+        unit: "MB",
+        spread: spread(
+          memory.map((m) =>
+            m?.kubeApiServer === null || m === undefined ? null : m.kubeApiServer.rssBytes / MB,
+          ),
+        ),
+        samplesPerRepetition: null,
+      });
+    }
+    out.push({
+      label: "pods krm cached and served (equal to the API server's)",
+      pods,
+      unit: "pods",
+      spread: spread(sizes.map((s) => (s.krmCaughtUpMs !== null && s.error === undefined ? s.pods : null))),
+      samplesPerRepetition: null,
+    });
+  }
+  return out;
+}
+
+/** Met when the worst repetition meets the target; null without a target or a figure. */
+export function verdict(figure: Figure): boolean | null {
+  const { target, spread: s } = figure;
+  if (target === undefined || s.min === null || s.max === null) return null;
+  if (target.atLeast !== undefined) return s.min >= target.atLeast;
+  if (target.atMost !== undefined) return s.max <= target.atMost;
+  return null;
+}
