@@ -15,6 +15,8 @@ import type {
   WatchEventType,
   WatchHealth,
 } from "./records.js";
+import { decodeFields, type FlatFields } from "./stream-entry.js";
+import type { StreamId } from "./stream-id.js";
 
 /** A hash or stream entry's fields, decoded (HGETALL's record, or `decodeFields`' map). */
 export type RecordSource = Readonly<Record<string, string>> | ReadonlyMap<string, string>;
@@ -126,6 +128,11 @@ export function decodeChangeEntry(source: RecordSource): ChangeEntry {
   if (isWatchEventType(type))
     return { type, key: get("key") ?? "", rv: get("rv") ?? "", object: get("object") ?? "", epoch };
   return { type: "RESET", epoch };
+}
+
+/** A `changes` entry as XREAD returns it (its id and flat fields), decoded. */
+export function decodeChangeAt(id: StreamId, flat: FlatFields): ChangeEntry & { readonly id: StreamId } {
+  return { id, ...decodeChangeEntry(decodeFields(flat)) };
 }
 
 /** A `verifications` entry, or undefined when it carries no drift counts. */

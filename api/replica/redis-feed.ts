@@ -8,15 +8,17 @@
  */
 import type { KindSpec } from "../../core/kinds.js";
 import type { Logger } from "../../core/logger.js";
-import { Backoff, sleep, type Sleep } from "../../core/backoff.js";
-import { createRedis, type RedisConnection } from "../../core/redis-connection.js";
+import type { Sleep } from "../../core/backoff.js";
+import { FeedFollower } from "../../core/feed-follower.js";
+import { feedHasGap } from "../../core/feed-gap.js";
+import type { RedisConnection } from "../../core/redis-connection.js";
 import { reportRedisErrors } from "../../core/redis-health.js";
 import { kindKeys, type KindKeys } from "../../core/redis-keys.js";
 import type { FeedChange, KindReplica } from "./kind-replica.js";
 import { asHash, pipelineReplies, replyValue } from "../../core/pipeline-results.js";
-import { decodeChangeEntry } from "../../core/record-codecs.js";
-import { decodeFields, entriesOf, type FlatFields, type RawStreamEntry } from "../../core/stream-entry.js";
-import { compareStreamIds, isStreamId, STREAM_START, type StreamId } from "../../core/stream-id.js";
+import { decodeChangeAt } from "../../core/record-codecs.js";
+import { decodeFields, entriesOf, type RawStreamEntry } from "../../core/stream-entry.js";
+import { STREAM_START, type StreamId } from "../../core/stream-id.js";
 
 /** XREAD BLOCK timeout: also how often an idle feed refreshes `state-meta` (freshness fields). */
 export const DEFAULT_BLOCK_MS = 1_000;
@@ -24,9 +26,6 @@ export const DEFAULT_BLOCK_MS = 1_000;
 export const DEFAULT_BATCH_SIZE = 1_000;
 /** Minimum spacing of `state-meta` refresh + feed integrity checks while changes flow. */
 export const DEFAULT_CHECK_INTERVAL_MS = 1_000;
-/** Retry pacing after a failed load or read (Redis errors other than disconnects). */
-const RETRY_INITIAL_MS = 200;
-const RETRY_CAP_MS = 5_000;
 
 export interface ReplicaFeedOptions {
   readonly kind: KindSpec;
@@ -55,12 +54,10 @@ export interface FeedHealth {
 
 export class ReplicaFeed {
   private readonly keys: KindKeys;
+  private readonly feed: FeedFollower;
   private readonly command: RedisConnection;
   private readonly blocking: RedisConnection;
   private readonly now: () => number;
-  private readonly sleep: Sleep;
-  private readonly stopController = new AbortController();
-  private loop: Promise<void> | undefined;
   private needLoad = true;
   private forceCheck = false;
   private lastCheckAt = 0;
@@ -71,15 +68,23 @@ export class ReplicaFeed {
   constructor(private readonly options: ReplicaFeedOptions) {
     this.keys = kindKeys(options.kind, options.keyPrefix);
     this.now = options.now ?? Date.now;
-    this.sleep = options.sleep ?? sleep;
-    const connect = options.connect ?? createRedis;
-    this.command = connect(options.redisUrl, `krm-api-${options.kind.id}`);
-    this.blocking = connect(options.redisUrl, `krm-api-feed-${options.kind.id}`);
+    const logger = options.logger.child({ kind: options.kind.id });
+    this.feed = new FeedFollower({
+      redisUrl: options.redisUrl,
+      names: { command: `krm-api-${options.kind.id}`, blocking: `krm-api-feed-${options.kind.id}` },
+      logger,
+      what: "replica feed",
+      step: (signal) => this.step(signal),
+      idleMs: options.checkIntervalMs ?? DEFAULT_CHECK_INTERVAL_MS,
+      now: this.now,
+      ...(options.sleep !== undefined ? { sleep: options.sleep } : {}),
+      ...(options.connect !== undefined ? { connect: options.connect } : {}),
+    });
+    this.command = this.feed.command;
+    this.blocking = this.feed.blocking;
+    // The command connection's errors are logged (once per outage); both feed health below.
+    reportRedisErrors(this.command, logger);
     for (const connection of [this.command, this.blocking]) {
-      // The command connection's errors are logged (once per outage); both feed health below.
-      if (connection === this.command)
-        reportRedisErrors(connection, options.logger.child({ kind: options.kind.id }));
-      else connection.on("error", () => undefined);
       connection.on("close", () => {
         this.disconnectedSince ??= this.now();
       });
@@ -97,50 +102,31 @@ export class ReplicaFeed {
   }
 
   start(): void {
-    this.loop ??= this.run();
+    this.feed.start();
   }
 
   async stop(): Promise<void> {
-    if (this.stopController.signal.aborted) return;
-    this.stopController.abort();
-    // Disconnecting first rejects a read or load queued while Redis is down, so the loop ends.
-    this.blocking.disconnect();
-    this.command.disconnect();
-    await this.loop;
+    await this.feed.stop();
   }
 
-  private async run(): Promise<void> {
-    const backoff = new Backoff({ initialMs: RETRY_INITIAL_MS, capMs: RETRY_CAP_MS, now: this.now });
-    const signal = this.stopController.signal;
-    while (!signal.aborted) {
-      try {
-        if (this.needLoad) {
-          if (!(await this.load())) {
-            await this.sleep(this.options.checkIntervalMs ?? DEFAULT_CHECK_INTERVAL_MS, signal);
-            continue;
-          }
-        }
-        const before = this.options.replica.position;
-        const batch = await this.read();
-        if (signal.aborted) break;
-        this.lastSyncAt = this.now();
-        // Check before applying: entries trimmed after `before` mean this batch has a gap.
-        const full = batch.length >= (this.options.batchSize ?? DEFAULT_BATCH_SIZE);
-        if (full || this.forceCheck || this.checkDue()) await this.check(before);
-        if (this.needLoad) continue;
-        for (const change of batch) {
-          if (this.options.replica.apply(change) === "reload") {
-            this.needLoad = true;
-            break;
-          }
-        }
-        backoff.reset();
-      } catch (error) {
-        if (signal.aborted) break;
-        this.options.logger.warn({ err: error, kind: this.options.kind.id }, "replica feed failed; retrying");
-        await this.sleep(backoff.nextDelayMs(), signal);
+  /** Loads when it must, then reads one batch and applies it (unless the check asks for a reload). */
+  private async step(signal: AbortSignal): Promise<"followed" | "idle"> {
+    if (this.needLoad && !(await this.load())) return "idle";
+    const before = this.options.replica.position;
+    const batch = await this.read();
+    if (signal.aborted) return "followed";
+    this.lastSyncAt = this.now();
+    // Check before applying: entries trimmed after `before` mean this batch has a gap.
+    const full = batch.length >= (this.options.batchSize ?? DEFAULT_BATCH_SIZE);
+    if (full || this.forceCheck || this.checkDue()) await this.check(before);
+    if (this.needLoad) return "followed";
+    for (const change of batch) {
+      if (this.options.replica.apply(change) === "reload") {
+        this.needLoad = true;
+        break;
       }
     }
+    return "followed";
   }
 
   /** One consistent read of the kind; false when the aggregator has not written it yet. */
@@ -189,7 +175,7 @@ export class ReplicaFeed {
       this.keys.changes,
       this.options.replica.position,
     );
-    return entriesOf(reply).map(([id, fields]) => toChange(id, fields));
+    return entriesOf(reply).map(([id, fields]): FeedChange => decodeChangeAt(id, fields));
   }
 
   private checkDue(): boolean {
@@ -230,44 +216,6 @@ export class ReplicaFeed {
       this.needLoad = true;
     }
   }
-}
-
-/**
- * True when entries after `position` are no longer in the stream, or the stream is not the
- * one `position` came from. Trimming (XADD MAXLEN) removes from the head, so entries after
- * `position` are gone exactly when `position` itself is gone: the first entry is newer than it.
- * Before any entry was read (`0-0`), anything trimmed at all was unread.
- */
-export function feedHasGap(info: ReadonlyMap<string, string>, position: StreamId): boolean {
-  const known = (id: string | undefined): id is string => id !== undefined && isStreamId(id);
-  const lastGenerated = info.get("last-generated-id");
-  if (known(lastGenerated) && compareStreamIds(lastGenerated, position) < 0) return true;
-  const maxDeleted = info.get("max-deleted-entry-id");
-  if (known(maxDeleted) && compareStreamIds(maxDeleted, position) > 0) return true;
-  if (position === STREAM_START) {
-    const added = Number(info.get("entries-added") ?? "0");
-    const length = Number(info.get("length") ?? "0");
-    return added > length;
-  }
-  // Trimmed to empty (XTRIM MAXLEN 0 leaves max-deleted-entry-id at 0-0): whatever was
-  // generated after `position` is gone.
-  if (
-    Number(info.get("length") ?? "0") === 0 &&
-    known(lastGenerated) &&
-    compareStreamIds(lastGenerated, position) > 0
-  )
-    return true;
-  const first = info.get("recorded-first-entry-id");
-  return (
-    known(first) &&
-    first !== STREAM_START &&
-    Number(info.get("length") ?? "0") > 0 &&
-    compareStreamIds(first, position) > 0
-  );
-}
-
-export function toChange(id: StreamId, flat: FlatFields): FeedChange {
-  return { id, ...decodeChangeEntry(decodeFields(flat)) };
 }
 
 function minDefined(a: number | undefined, b: number | undefined): number | undefined {

@@ -10,14 +10,17 @@
  * open that the state no longer has is closed at the time of the reconciliation (its end was
  * missed: see usage/README.md for the bound this gives).
  */
-import { feedHasGap, toChange } from "../../api/replica/redis-feed.js";
-import { decodeFields, entriesOf } from "../../core/stream-entry.js";
+import { FeedFollower } from "../../core/feed-follower.js";
+import { feedHasGap } from "../../core/feed-gap.js";
+import { pipelineReplies, replyValue } from "../../core/pipeline-results.js";
+import { decodeChangeAt } from "../../core/record-codecs.js";
+import { decodeFields, entriesOf, type RawStreamEntry } from "../../core/stream-entry.js";
 import { STREAM_START, streamIdMs, type StreamId } from "../../core/stream-id.js";
-import { Backoff, sleep, type Sleep } from "../../core/backoff.js";
+import type { Sleep } from "../../core/backoff.js";
 import type { KindSpec } from "../../core/kinds.js";
 import type { Logger } from "../../core/logger.js";
 import type { WatchEventType } from "../../core/records.js";
-import { createRedis, type RedisConnection } from "../../core/redis-connection.js";
+import type { RedisConnection } from "../../core/redis-connection.js";
 import { kindKeys, ledgerKeys, type KindKeys, type LedgerKeys } from "../../core/redis-keys.js";
 import { applyObservations, MAX_OBSERVATIONS_PER_CALL } from "./ledger-script.js";
 import type { Observation } from "./observation.js";
@@ -30,8 +33,6 @@ export const DEFAULT_BATCH_SIZE = 1_000;
 const RECONCILE_PAGE = 500;
 /** Integrity check (trimmed feed, epoch) at least this often while changes flow. */
 const CHECK_INTERVAL_MS = 5_000;
-const RETRY_INITIAL_MS = 200;
-const RETRY_CAP_MS = 5_000;
 
 /** Maps one change of the kind to an observation (undefined: nothing to account, e.g. no uid). */
 export type Observe = (
@@ -68,12 +69,10 @@ export interface FollowerStats {
 export class LedgerFollower {
   private readonly kindKeys: KindKeys;
   private readonly keys: LedgerKeys;
+  private readonly feed: FeedFollower;
   private readonly command: RedisConnection;
   private readonly blocking: RedisConnection;
   private readonly now: () => number;
-  private readonly sleep: Sleep;
-  private readonly stopController = new AbortController();
-  private loop: Promise<void> | undefined;
   private position: StreamId = STREAM_START;
   private epoch = "";
   private needLoad = true;
@@ -86,11 +85,19 @@ export class LedgerFollower {
     this.kindKeys = kindKeys(options.kind, options.keyPrefix);
     this.keys = ledgerKeys(options.keyPrefix);
     this.now = options.now ?? Date.now;
-    this.sleep = options.sleep ?? sleep;
-    const connect = options.connect ?? createRedis;
-    this.command = connect(options.redisUrl, `krm-ledger-${options.kind.id}`);
-    this.blocking = connect(options.redisUrl, `krm-ledger-feed-${options.kind.id}`);
-    for (const connection of [this.command, this.blocking]) connection.on("error", () => undefined);
+    this.feed = new FeedFollower({
+      redisUrl: options.redisUrl,
+      names: { command: `krm-ledger-${options.kind.id}`, blocking: `krm-ledger-feed-${options.kind.id}` },
+      logger: options.logger.child({ kind: options.kind.id }),
+      what: "ledger follower",
+      step: (signal) => this.step(signal),
+      idleMs: options.blockMs ?? DEFAULT_BLOCK_MS,
+      now: this.now,
+      ...(options.sleep !== undefined ? { sleep: options.sleep } : {}),
+      ...(options.connect !== undefined ? { connect: options.connect } : {}),
+    });
+    this.command = this.feed.command;
+    this.blocking = this.feed.blocking;
   }
 
   get stats(): FollowerStats {
@@ -103,43 +110,21 @@ export class LedgerFollower {
   }
 
   start(): void {
-    this.loop ??= this.run();
+    this.feed.start();
   }
 
   async stop(): Promise<void> {
-    if (this.stopController.signal.aborted) return;
-    this.stopController.abort();
-    this.blocking.disconnect();
-    this.command.disconnect();
-    await this.loop;
+    await this.feed.stop();
   }
 
-  private async run(): Promise<void> {
-    const backoff = new Backoff({ initialMs: RETRY_INITIAL_MS, capMs: RETRY_CAP_MS, now: this.now });
-    const signal = this.stopController.signal;
-    while (!signal.aborted) {
-      try {
-        if (this.needLoad) {
-          if (!(await this.resumeOrReconcile())) {
-            await this.sleep(this.options.blockMs ?? DEFAULT_BLOCK_MS, signal);
-            continue;
-          }
-        }
-        await this.followOnce();
-        backoff.reset();
-      } catch (error) {
-        if (signal.aborted) break;
-        this.options.logger.warn(
-          { err: error, kind: this.options.kind.id },
-          "ledger follower failed; retrying",
-        );
-        await this.sleep(backoff.nextDelayMs(), signal);
-      }
-    }
+  private async step(signal: AbortSignal): Promise<"followed" | "idle"> {
+    if (this.needLoad && !(await this.resumeOrReconcile())) return "idle";
+    await this.followOnce(signal);
+    return "followed";
   }
 
   /** Reads one batch and applies it; flags a reload when the feed can no longer be followed. */
-  private async followOnce(): Promise<void> {
+  private async followOnce(signal: AbortSignal): Promise<void> {
     const batchSize = this.options.batchSize ?? DEFAULT_BATCH_SIZE;
     const before = this.position;
     const reply = await this.blocking.xread(
@@ -151,7 +136,7 @@ export class LedgerFollower {
       this.kindKeys.changes,
       before,
     );
-    if (this.stopController.signal.aborted) return;
+    if (signal.aborted) return;
     const entries = entriesOf(reply, this.kindKeys.changes);
     if (entries.length >= batchSize || this.now() - this.lastCheckAt >= CHECK_INTERVAL_MS) {
       if (await this.lostSince(before)) return;
@@ -159,7 +144,7 @@ export class LedgerFollower {
     const observations: Observation[] = [];
     let last = before;
     for (const [id, fields] of entries) {
-      const change = toChange(id, fields);
+      const change = decodeChangeAt(id, fields);
       if (change.type === "RESET" || change.epoch !== this.epoch) {
         this.needLoad = true;
         this.mustReconcile = true;
@@ -183,8 +168,9 @@ export class LedgerFollower {
       .hget(this.kindKeys.stateMeta, "epoch")
       .xinfo("STREAM", this.kindKeys.changes)
       .exec();
-    const epoch = results?.[0]?.[1];
-    const info = results?.[1]?.[0] === null ? decodeFields(results[1][1]) : undefined;
+    const [epochReply, infoReply] = pipelineReplies(results, 2);
+    const epoch = replyValue(epochReply);
+    const info = infoReply?.ok === true ? decodeFields(infoReply.value) : undefined;
     const lost = epoch !== this.epoch || (info !== undefined && feedHasGap(info, position));
     if (lost) {
       this.options.logger.warn(
@@ -209,9 +195,10 @@ export class LedgerFollower {
       .xrevrange(this.kindKeys.changes, "+", "-", "COUNT", 1)
       .xinfo("STREAM", this.kindKeys.changes)
       .exec();
-    const [epoch, stateRv] = (results?.[0]?.[1] ?? []) as (string | null)[];
+    const [metaReply, lastReply, infoReply] = pipelineReplies(results, 3);
+    const [epoch, stateRv] = replyValue(metaReply) as (string | null)[];
     if (epoch === null || epoch === undefined) return false;
-    const info = results?.[2]?.[0] === null ? decodeFields(results[2][1]) : new Map<string, string>();
+    const info = infoReply?.ok === true ? decodeFields(infoReply.value) : new Map<string, string>();
     this.epoch = epoch;
     this.lastCheckAt = this.now();
     if (
@@ -225,7 +212,7 @@ export class LedgerFollower {
       this.needLoad = false;
       return true;
     }
-    const last = (results?.[1]?.[1] ?? []) as [string, string[]][];
+    const last = replyValue(lastReply) as RawStreamEntry[];
     const head = last[0]?.[0] ?? info.get("last-generated-id") ?? STREAM_START;
     await this.reconcile(stateRv ?? "0", head);
     this.position = head;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { feedHasGap } from "./redis-feed.js";
+import { feedHasGap } from "./feed-gap.js";
 
 const info = (fields: Record<string, string>) => new Map(Object.entries(fields));
 
