@@ -31,137 +31,102 @@ export interface StatusDetails {
   readonly causes?: readonly { readonly reason: string; readonly message: string }[];
 }
 
+export interface ApiErrorOptions extends ErrorOptions {
+  /** Answered as `Retry-After` (429, 503): when the client may try again. */
+  readonly retryAfterSeconds?: number;
+}
+
 export class ApiError extends Error {
-  override readonly name: string = "ApiError";
+  /** The class's own name (`NotFoundError`, …), for logs and stack traces. */
+  override readonly name: string;
+  readonly retryAfterSeconds: number | undefined;
   constructor(
     readonly code: number,
     readonly reason: StatusReason,
     message: string,
     readonly details?: StatusDetails,
-    options?: ErrorOptions,
+    options?: ApiErrorOptions,
   ) {
     super(message, options);
+    this.name = new.target.name;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
+}
+
+/** The base of an error class that always answers `code` and `reason`: `new NotFoundError(message, details?)`. */
+function fixedStatus(code: number, reason: StatusReason) {
+  return class extends ApiError {
+    constructor(message: string, details?: StatusDetails) {
+      super(code, reason, message, details);
+    }
+  };
+}
+
+/** Likewise, with `Retry-After`: `new ServiceUnavailableError(message, retryAfterSeconds)`. */
+function retryLaterStatus(code: number, reason: StatusReason) {
+  return class extends ApiError {
+    constructor(message: string, retryAfterSeconds: number) {
+      super(code, reason, message, undefined, { retryAfterSeconds });
+    }
+  };
 }
 
 /** 400: a malformed selector, parameter or token. */
-export class BadRequestError extends ApiError {
-  override readonly name = "BadRequestError";
-  constructor(message: string, options?: ErrorOptions) {
-    super(400, "BadRequest", message, undefined, options);
-  }
-}
+export class BadRequestError extends fixedStatus(400, "BadRequest") {}
 
-export class UnauthorizedError extends ApiError {
-  override readonly name = "UnauthorizedError";
+/** 401: no credentials, or ones krm does not accept. */
+export class UnauthorizedError extends fixedStatus(401, "Unauthorized") {
   constructor(message = "Unauthorized") {
-    super(401, "Unauthorized", message);
+    super(message);
   }
 }
 
-export class ForbiddenError extends ApiError {
-  override readonly name = "ForbiddenError";
-  constructor(message: string, details?: StatusDetails) {
-    super(403, "Forbidden", message, details);
-  }
-}
+export class ForbiddenError extends fixedStatus(403, "Forbidden") {}
 
 /** 404: an unknown path, kind, or object. */
-export class NotFoundError extends ApiError {
-  override readonly name = "NotFoundError";
-  constructor(message: string, details?: StatusDetails) {
-    super(404, "NotFound", message, details);
-  }
-}
+export class NotFoundError extends fixedStatus(404, "NotFound") {}
 
 /** 405: krm is read-only. */
-export class MethodNotAllowedError extends ApiError {
-  override readonly name = "MethodNotAllowedError";
+export class MethodNotAllowedError extends fixedStatus(405, "MethodNotAllowed") {
   constructor(method: string) {
-    super(
-      405,
-      "MethodNotAllowed",
-      `the server does not allow this method on the requested resource: ${method} (krm is read-only)`,
-    );
+    super(`the server does not allow this method on the requested resource: ${method} (krm is read-only)`);
   }
 }
 
 /** 409: a name already taken (AlreadyExists) or a request the current state refuses (Conflict). */
 export class ConflictError extends ApiError {
-  override readonly name = "ConflictError";
   constructor(reason: "AlreadyExists" | "Conflict", message: string, details?: StatusDetails) {
     super(409, reason, message, details);
   }
 }
 
-/** 422: a well-formed object whose fields are not valid; `causes` name each field. */
-export class InvalidError extends ApiError {
-  override readonly name = "InvalidError";
-  constructor(message: string, details?: StatusDetails) {
-    super(422, "Invalid", message, details);
-  }
-}
+/** 410 Gone for a watch resume older than the change history ("too old resource version"). */
+export class GoneError extends fixedStatus(410, "Gone") {}
+
+/** 410 Expired for a continue token or an exact resourceVersion no longer reconstructible. */
+export class ExpiredError extends fixedStatus(410, "Expired") {}
 
 /** 413 for a request body beyond the limit. */
-export class EntityTooLargeError extends ApiError {
-  override readonly name = "EntityTooLargeError";
-  constructor(message: string) {
-    super(413, "RequestEntityTooLarge", message);
+export class EntityTooLargeError extends fixedStatus(413, "RequestEntityTooLarge") {}
+
+/** 414 for a request URI beyond the limit. */
+export class UriTooLongError extends fixedStatus(414, "RequestEntityTooLarge") {
+  constructor(length: number, max: number) {
+    super(`request URI of ${length} bytes exceeds the limit of ${max}`);
   }
 }
 
 /** 415 for a body that is not JSON. */
-export class UnsupportedMediaTypeError extends ApiError {
-  override readonly name = "UnsupportedMediaTypeError";
-  constructor(message: string) {
-    super(415, "UnsupportedMediaType", message);
-  }
-}
+export class UnsupportedMediaTypeError extends fixedStatus(415, "UnsupportedMediaType") {}
 
-/** 410 Gone for a watch resume older than the change history ("too old resource version"). */
-export class GoneError extends ApiError {
-  override readonly name = "GoneError";
-  constructor(message: string) {
-    super(410, "Gone", message);
-  }
-}
-
-/** 410 Expired for a continue token whose list position is no longer reconstructible. */
-export class ExpiredError extends ApiError {
-  override readonly name = "ExpiredError";
-  constructor(message: string) {
-    super(410, "Expired", message);
-  }
-}
-
-export class UriTooLongError extends ApiError {
-  override readonly name = "UriTooLongError";
-  constructor(length: number, max: number) {
-    super(414, "RequestEntityTooLarge", `request URI of ${length} bytes exceeds the limit of ${max}`);
-  }
-}
+/** 422: a well-formed object whose fields are not valid; `causes` name each field. */
+export class InvalidError extends fixedStatus(422, "Invalid") {}
 
 /** 429 with `Retry-After`: a client over a limit (failed logins, watches); it may retry later. */
-export class TooManyRequestsError extends ApiError {
-  override readonly name = "TooManyRequestsError";
-  constructor(
-    message: string,
-    readonly retryAfterSeconds: number,
-  ) {
-    super(429, "TooManyRequests", message);
-  }
-}
+export class TooManyRequestsError extends retryLaterStatus(429, "TooManyRequests") {}
 
 /** 503 with `Retry-After`: a kind not verified yet, or a replica still catching up. */
-export class ServiceUnavailableError extends ApiError {
-  override readonly name = "ServiceUnavailableError";
-  constructor(
-    message: string,
-    readonly retryAfterSeconds: number,
-  ) {
-    super(503, "ServiceUnavailable", message);
-  }
-}
+export class ServiceUnavailableError extends retryLaterStatus(503, "ServiceUnavailable") {}
 
 /** The Kubernetes `Status` object for an error. */
 export interface KubeStatusBody {

@@ -1,6 +1,6 @@
 /** Writing responses: JSON bodies as pre-built strings, and `Status` errors. */
 import type { ServerResponse } from "node:http";
-import { ServiceUnavailableError, TooManyRequestsError, statusOf } from "../errors.js";
+import { ApiError, statusOf } from "../errors.js";
 
 export type Headers = Readonly<Record<string, string>>;
 
@@ -43,7 +43,7 @@ export function sendText(
 export function sendError(response: ServerResponse, error: unknown, headers: Headers = {}): number {
   const status = statusOf(error);
   const extra: Record<string, string> = { ...headers };
-  if (error instanceof ServiceUnavailableError || error instanceof TooManyRequestsError)
+  if (error instanceof ApiError && error.retryAfterSeconds !== undefined)
     extra["Retry-After"] = String(error.retryAfterSeconds);
   if (response.headersSent) {
     response.destroy();

@@ -124,11 +124,7 @@ export function selectPage(kind: ServedKind, query: ListQuery, namespace: string
       );
     }
     if (query.resourceVersionMatch === "Exact" && wanted !== replica.resourceVersion) {
-      throw new ApiError(
-        410,
-        "Expired",
-        `too old resource version: ${query.resourceVersion} (${resourceVersion})`,
-      );
+      throw new ExpiredError(`too old resource version: ${query.resourceVersion} (${resourceVersion})`);
     }
   }
   const objects =
