@@ -3,16 +3,14 @@
  * value is a 400 here, so handlers never see bad input.
  */
 import type { KindSpec } from "../../core/kinds.js";
-import { isComparableResourceVersion } from "../../core/resource-version.js";
 import { BadRequestError } from "../errors.js";
 import { parseFieldSelector, type FieldSelector } from "../selectors/field-selector.js";
 import { EVERYTHING, parseLabelSelector, type LabelSelector } from "../selectors/label-selector.js";
 import { decodeContinue, type ContinuePosition } from "./continue-token.js";
+import { booleanParam, integerParam, resourceVersionParam, watchTimeoutSeconds } from "./query-params.js";
 
 /** Largest page served; a larger `limit` is capped (Kubernetes allows a server to return fewer). */
 export const MAX_LIMIT = 10_000;
-/** Default and cap of `timeoutSeconds` for a watch (the API server's default min-request-timeout is 1800 s). */
-export const DEFAULT_WATCH_TIMEOUT_SECONDS = 1800;
 
 export interface ListQuery {
   readonly labelSelector: LabelSelector;
@@ -36,9 +34,9 @@ export function parseListQuery(params: URLSearchParams, kind: KindSpec): ListQue
   const label = params.get("labelSelector") ?? "";
   const field = params.get("fieldSelector") ?? "";
   const token = params.get("continue") ?? "";
-  const resourceVersion = params.get("resourceVersion") ?? "";
+  const resourceVersion = resourceVersionParam(params) ?? "";
   const match = params.get("resourceVersionMatch") ?? "";
-  const watch = bool(params, "watch") ?? false;
+  const watch = booleanParam(params, "watch") ?? false;
   for (const [name, value] of [
     ["labelSelector", label],
     ["fieldSelector", field],
@@ -47,11 +45,6 @@ export function parseListQuery(params: URLSearchParams, kind: KindSpec): ListQue
       throw new BadRequestError(
         `${name} of ${value.length} characters exceeds the limit of ${MAX_SELECTOR_LENGTH}`,
       );
-  }
-  if (resourceVersion !== "" && !isComparableResourceVersion(resourceVersion)) {
-    throw new BadRequestError(
-      `invalid resourceVersion "${resourceVersion.slice(0, 100)}": expected a decimal integer`,
-    );
   }
   if (match !== "" && match !== "NotOlderThan" && match !== "Exact") {
     throw new BadRequestError(
@@ -64,46 +57,20 @@ export function parseListQuery(params: URLSearchParams, kind: KindSpec): ListQue
   if (token !== "" && resourceVersion !== "" && resourceVersion !== "0") {
     throw new BadRequestError("specifying resource version is not allowed when using continue");
   }
-  const sendInitialEvents = bool(params, "sendInitialEvents");
+  const sendInitialEvents = booleanParam(params, "sendInitialEvents");
   if (sendInitialEvents !== undefined && !watch) {
     throw new BadRequestError("sendInitialEvents is forbidden for list");
   }
   return {
     labelSelector: label.trim() === "" ? EVERYTHING : parseLabelSelector(label),
     fieldSelector: field.trim() === "" ? undefined : parseFieldSelector(field, kind.fieldSelectors),
-    limit: integer(params, "limit", MAX_LIMIT),
+    limit: integerParam(params, "limit", MAX_LIMIT),
     continueFrom: token === "" ? undefined : decodeContinue(token, kind.id),
     resourceVersion: resourceVersion === "" ? undefined : resourceVersion,
     resourceVersionMatch: match,
     watch,
-    allowWatchBookmarks: bool(params, "allowWatchBookmarks") ?? false,
+    allowWatchBookmarks: booleanParam(params, "allowWatchBookmarks") ?? false,
     sendInitialEvents,
-    timeoutSeconds:
-      integer(params, "timeoutSeconds", DEFAULT_WATCH_TIMEOUT_SECONDS) || DEFAULT_WATCH_TIMEOUT_SECONDS,
+    timeoutSeconds: watchTimeoutSeconds(params),
   };
-}
-
-function bool(params: URLSearchParams, name: string): boolean | undefined {
-  const value = params.get(name);
-  if (value === null) return undefined;
-  if (value === "true" || value === "1") return true;
-  if (value === "false" || value === "0" || value === "") return false;
-  throw new BadRequestError(`invalid ${name} "${value.slice(0, 100)}": expected true or false`);
-}
-
-/** The API server reads `limit` and `timeoutSeconds` as int64: a larger value is a 400, not a cap. */
-const INT64_MAX = 2n ** 63n - 1n;
-
-/** A non-negative int64 parameter; above `cap` it is capped. Absent or empty is 0. */
-function integer(params: URLSearchParams, name: string, cap: number): number {
-  const value = params.get(name);
-  if (value === null || value === "") return 0;
-  if (!/^-?[0-9]+$/.test(value))
-    throw new BadRequestError(`invalid ${name} "${value.slice(0, 100)}": expected an integer`);
-  if (value.startsWith("-"))
-    throw new BadRequestError(`invalid ${name} ${value.slice(0, 100)}: must not be negative`);
-  const digits = value.replace(/^0+(?=.)/, "");
-  if (digits.length > 19 || BigInt(digits) > INT64_MAX)
-    throw new BadRequestError(`invalid ${name} "${value.slice(0, 100)}": value out of range`);
-  return Math.min(Number(value), cap);
 }

@@ -19,7 +19,7 @@ import { startCapacityRecorder } from "../history/capacity-recorder.js";
 import type { InfluxOptions } from "../../metrics/influx-options.js";
 import { fitReview } from "./fit-review.js";
 import { acquire, leaseNotFound, parseLease } from "./lease-requests.js";
-import { serveGet, serveList, serveWatch, type ObjectSource } from "./object-source.js";
+import { collectionRequest, serveGet, type ObjectSource } from "./object-source.js";
 import { consumerObject, nodePoolObject, type ServedObject } from "./objects.js";
 import { bindReplicas } from "./replica-binding.js";
 import { CAPACITY_API_VERSION, CAPACITY_GROUP, CAPACITY_RESOURCES, CAPACITY_VERSION } from "./resources.js";
@@ -108,12 +108,11 @@ export function capacityViews(
         serveGet(objects, table, route.name, request.request, request.response, query);
         return "get";
       }
-      const watch = query.get("watch") === "true" || query.get("watch") === "1";
-      await request.authorize(watch ? "watch" : "list");
+      const collection = collectionRequest(objects, table, request.request, request.response, query);
+      await request.authorize(collection.verb);
       requireInputs();
-      if (watch) serveWatch(objects, table, request.request, request.response, query);
-      else serveList(objects, table, request.request, request.response, query);
-      return watch ? "watch" : "list";
+      collection.serve();
+      return collection.verb;
     };
     const handle = async (request: DerivedRequest): Promise<string> => {
       const { route, method } = request;
@@ -274,11 +273,16 @@ class LeaseFollower {
           serveGet(this.source, LEASE_TABLE, route.name, request.request, request.response, request.query);
           return "get";
         }
-        const watch = request.query.get("watch") === "true" || request.query.get("watch") === "1";
-        await request.authorize(watch ? "watch" : "list");
-        if (watch) serveWatch(this.source, LEASE_TABLE, request.request, request.response, request.query);
-        else serveList(this.source, LEASE_TABLE, request.request, request.response, request.query);
-        return watch ? "watch" : "list";
+        const collection = collectionRequest(
+          this.source,
+          LEASE_TABLE,
+          request.request,
+          request.response,
+          request.query,
+        );
+        await request.authorize(collection.verb);
+        collection.serve();
+        return collection.verb;
       }
       case "POST": {
         if (route.name !== undefined) throw new MethodNotAllowedError(method);

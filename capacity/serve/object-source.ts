@@ -8,6 +8,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { BadRequestError, NotFoundError } from "../../api/errors.js";
 import { sendJson } from "../../api/http/respond.js";
+import { booleanParam, resourceVersionParam, watchTimeoutSeconds } from "../../api/list/query-params.js";
 import { parseLabelSelector, EVERYTHING, type LabelSelector } from "../../api/selectors/label-selector.js";
 import { tableRequestOf, type TableRequest } from "../../api/table/table-response.js";
 import type { ServedObject } from "./objects.js";
@@ -27,17 +28,15 @@ export interface ObjectSource {
 
 /** Longest a change waits before watchers hear it (the freshness cost of coalescing). */
 export const WATCH_COALESCE_MS = 100;
-/** Default and cap of a watch's timeoutSeconds, as for cached kinds. */
-export const WATCH_TIMEOUT_SECONDS = 1800;
 
 interface DerivedQuery {
   readonly labels: LabelSelector;
   readonly name: string | undefined;
-  readonly watch: boolean;
   readonly resourceVersion: string | undefined;
   readonly timeoutSeconds: number;
 }
 
+/** The list or watch parameters a derived view honours; cached kinds' rules (api/list/query-params.ts) for the shared ones. */
 export function parseDerivedQuery(params: URLSearchParams): DerivedQuery {
   const label = params.get("labelSelector") ?? "";
   const field = (params.get("fieldSelector") ?? "").trim();
@@ -50,22 +49,12 @@ export function parseDerivedQuery(params: URLSearchParams): DerivedQuery {
       );
     name = match[2];
   }
-  const watch = params.get("watch");
-  const rv = params.get("resourceVersion") ?? "";
-  if (rv !== "" && !/^[0-9]{1,40}$/.test(rv))
-    throw new BadRequestError(`invalid resourceVersion "${rv.slice(0, 100)}"`);
-  const timeout = params.get("timeoutSeconds") ?? "";
-  if (timeout !== "" && !/^[0-9]{1,9}$/.test(timeout))
-    throw new BadRequestError(`invalid timeoutSeconds "${timeout.slice(0, 100)}"`);
+  booleanParam(params, "watch"); // checked only: `collectionRequest` read the verb
   return {
     labels: label.trim() === "" ? EVERYTHING : parseLabelSelector(label),
     name,
-    watch: watch === "true" || watch === "1",
-    resourceVersion: rv === "" ? undefined : rv,
-    timeoutSeconds: Math.min(
-      Number(timeout || WATCH_TIMEOUT_SECONDS) || WATCH_TIMEOUT_SECONDS,
-      WATCH_TIMEOUT_SECONDS,
-    ),
+    resourceVersion: resourceVersionParam(params),
+    timeoutSeconds: watchTimeoutSeconds(params),
   };
 }
 
@@ -126,15 +115,41 @@ export function serveGet(
   );
 }
 
-export function serveList(
+/** A list or watch of a derived view, for `authorize` first and then `serve`. */
+export interface CollectionRequest {
+  /** Read from `watch` leniently (as the API server's request info does), for authorization. */
+  readonly verb: "list" | "watch";
+  /** Checks every parameter (a bad one is a 400) and answers. */
+  serve(): void;
+}
+
+export function collectionRequest(
   source: ObjectSource,
   table: CapacityTable,
   request: IncomingMessage,
   response: ServerResponse,
   params: URLSearchParams,
+): CollectionRequest {
+  const watch = params.get("watch");
+  const verb = watch === "true" || watch === "1" ? "watch" : "list";
+  return {
+    verb,
+    serve: () => {
+      const query = parseDerivedQuery(params);
+      const asTable = tableRequestOf(request.headers.accept, params);
+      if (verb === "watch") serveWatch(source, table, query, asTable, request, response);
+      else serveList(source, table, query, asTable, response);
+    },
+  };
+}
+
+function serveList(
+  source: ObjectSource,
+  table: CapacityTable,
+  query: DerivedQuery,
+  asTable: TableRequest | undefined,
+  response: ServerResponse,
 ): void {
-  const query = parseDerivedQuery(params);
-  const asTable = tableRequestOf(request.headers.accept, params);
   const version = source.version().toString();
   const objects = source
     .list()
@@ -156,15 +171,14 @@ export function serveList(
   );
 }
 
-export function serveWatch(
+function serveWatch(
   source: ObjectSource,
   table: CapacityTable,
+  query: DerivedQuery,
+  asTable: TableRequest | undefined,
   request: IncomingMessage,
   response: ServerResponse,
-  params: URLSearchParams,
 ): void {
-  const query = parseDerivedQuery(params);
-  const asTable = tableRequestOf(request.headers.accept, params);
   response.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-cache" });
   response.flushHeaders();
   let first = true;
