@@ -20,8 +20,16 @@ export const FEED_RETRY_CAP_MS = 5_000;
  */
 export type FeedStep = (signal: AbortSignal) => Promise<"followed" | "idle">;
 
-export interface FeedFollowerOptions {
+/** What a follower's owner passes on as it was given: where Redis is, and the test seams. */
+export interface FeedSource {
   readonly redisUrl: string;
+  readonly now?: () => number;
+  readonly sleep?: Sleep;
+  /** Opens a connection; default `createRedis`. */
+  readonly connect?: (url: string, name: string) => RedisConnection;
+}
+
+export interface FeedFollowerOptions extends FeedSource {
   /** Client names of the two connections, as CLIENT LIST shows them. */
   readonly names: { readonly command: string; readonly blocking: string };
   /** Logs failed steps; bind the kind to it. */
@@ -31,10 +39,6 @@ export interface FeedFollowerOptions {
   readonly step: FeedStep;
   /** Wait after an "idle" step. */
   readonly idleMs: number;
-  readonly now?: () => number;
-  readonly sleep?: Sleep;
-  /** Opens a connection; default `createRedis`. */
-  readonly connect?: (url: string, name: string) => RedisConnection;
 }
 
 export class FeedFollower {

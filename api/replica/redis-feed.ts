@@ -8,8 +8,7 @@
  */
 import type { KindSpec } from "../../core/kinds.js";
 import type { Logger } from "../../core/logger.js";
-import type { Sleep } from "../../core/backoff.js";
-import { FeedFollower } from "../../core/feed-follower.js";
+import { FeedFollower, type FeedSource } from "../../core/feed-follower.js";
 import { feedHasGap } from "../../core/feed-gap.js";
 import type { RedisConnection } from "../../core/redis-connection.js";
 import { reportRedisErrors } from "../../core/redis-health.js";
@@ -27,19 +26,14 @@ export const DEFAULT_BATCH_SIZE = 1_000;
 /** Minimum spacing of `state-meta` refresh + feed integrity checks while changes flow. */
 export const DEFAULT_CHECK_INTERVAL_MS = 1_000;
 
-export interface ReplicaFeedOptions {
+export interface ReplicaFeedOptions extends FeedSource {
   readonly kind: KindSpec;
   readonly replica: KindReplica;
-  readonly redisUrl: string;
   readonly keyPrefix?: string;
   readonly logger: Logger;
   readonly blockMs?: number;
   readonly batchSize?: number;
   readonly checkIntervalMs?: number;
-  readonly now?: () => number;
-  readonly sleep?: Sleep;
-  /** Opens a connection; default `createRedis`. */
-  readonly connect?: (url: string, name: string) => RedisConnection;
 }
 
 /** How current the replica is, for freshness headers and /status. */
@@ -70,15 +64,12 @@ export class ReplicaFeed {
     this.now = options.now ?? Date.now;
     const logger = options.logger.child({ kind: options.kind.id });
     this.feed = new FeedFollower({
-      redisUrl: options.redisUrl,
+      ...options,
       names: { command: `krm-api-${options.kind.id}`, blocking: `krm-api-feed-${options.kind.id}` },
       logger,
       what: "replica feed",
       step: (signal) => this.step(signal),
       idleMs: options.checkIntervalMs ?? DEFAULT_CHECK_INTERVAL_MS,
-      now: this.now,
-      ...(options.sleep !== undefined ? { sleep: options.sleep } : {}),
-      ...(options.connect !== undefined ? { connect: options.connect } : {}),
     });
     this.command = this.feed.command;
     this.blocking = this.feed.blocking;

@@ -10,13 +10,12 @@
  * open that the state no longer has is closed at the time of the reconciliation (its end was
  * missed: see usage/README.md for the bound this gives).
  */
-import { FeedFollower } from "../../core/feed-follower.js";
+import { FeedFollower, type FeedSource } from "../../core/feed-follower.js";
 import { feedHasGap } from "../../core/feed-gap.js";
 import { pipelineReplies, replyValue } from "../../core/pipeline-results.js";
 import { decodeChangeAt } from "../../core/record-codecs.js";
 import { decodeFields, entriesOf, type RawStreamEntry } from "../../core/stream-entry.js";
 import { STREAM_START, streamIdMs, type StreamId } from "../../core/stream-id.js";
-import type { Sleep } from "../../core/backoff.js";
 import type { KindSpec } from "../../core/kinds.js";
 import type { Logger } from "../../core/logger.js";
 import type { WatchEventType } from "../../core/records.js";
@@ -42,18 +41,14 @@ export type Observe = (
   at: number,
 ) => Observation | undefined;
 
-export interface LedgerFollowerOptions {
+export interface LedgerFollowerOptions extends FeedSource {
   readonly kind: KindSpec;
   readonly observe: Observe;
-  readonly redisUrl: string;
   readonly keyPrefix?: string;
   readonly logger: Logger;
   readonly retentionMs?: number;
   readonly blockMs?: number;
   readonly batchSize?: number;
-  readonly now?: () => number;
-  readonly sleep?: Sleep;
-  readonly connect?: (url: string, name: string) => RedisConnection;
 }
 
 export interface FollowerStats {
@@ -86,15 +81,12 @@ export class LedgerFollower {
     this.keys = ledgerKeys(options.keyPrefix);
     this.now = options.now ?? Date.now;
     this.feed = new FeedFollower({
-      redisUrl: options.redisUrl,
+      ...options,
       names: { command: `krm-ledger-${options.kind.id}`, blocking: `krm-ledger-feed-${options.kind.id}` },
       logger: options.logger.child({ kind: options.kind.id }),
       what: "ledger follower",
       step: (signal) => this.step(signal),
       idleMs: options.blockMs ?? DEFAULT_BLOCK_MS,
-      now: this.now,
-      ...(options.sleep !== undefined ? { sleep: options.sleep } : {}),
-      ...(options.connect !== undefined ? { connect: options.connect } : {}),
     });
     this.command = this.feed.command;
     this.blocking = this.feed.blocking;
