@@ -22,16 +22,17 @@ COPY api ./api
 COPY client ./client
 COPY metrics ./metrics
 COPY cli ./cli
+COPY local ./local
 COPY test ./test
 COPY bench ./bench
 COPY capacity ./capacity
 COPY usage ./usage
 # The runtime needs neither source maps nor declarations (of krm or of its dependencies), nor
 # the compiled tests and benchmarks, nor the dependencies' READMEs and changelogs: about half
-# of the production node_modules (README.md: "The container image"). dist/test keeps its
-# support modules: `krm run` starts its private redis-server and the local cluster with them.
+# of the production node_modules (README.md: "The container image"). What `krm run` starts on
+# its own (a private redis-server, a local cluster) is in dist/local; nothing runs from dist/test.
 RUN npm run build -- --sourceMap false --declaration false \
- && rm -rf dist/bench && find dist/test -name '*.test.js' -delete \
+ && rm -rf dist/test dist/bench \
  && npm prune --omit=dev --ignore-scripts --no-audit --no-fund \
  && find node_modules -type f \( -name '*.map' -o -name '*.d.ts' -o -name '*.d.[cm]ts' \
       -o \( -iname '*.md' ! -iname 'license*' \) \) -delete

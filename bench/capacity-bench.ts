@@ -13,8 +13,8 @@ import { BUILTIN_KINDS, type KindSpec } from "../core/kinds.js";
 import { silentLogger } from "../core/logger.js";
 import type { KubeObject } from "../core/object-key.js";
 import { StateWriter } from "../test/api/helpers/state-writer.js";
-import { startRedis } from "../test/support/redis-server.js";
-import { waitUntil } from "../test/support/wait-until.js";
+import { startRedis } from "../local/redis-server.js";
+import { waitUntil } from "../local/wait-until.js";
 import { loadAverage, runFacts, saveResult } from "./recorded-run.js";
 import { repeatedFigure, type RepeatedFigure } from "./repetitions.js";
 

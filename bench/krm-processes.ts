@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort } from "../test/support/free-port.js";
-import { ManagedProcess } from "../test/support/managed-process.js";
-import { waitUntil } from "../test/support/wait-until.js";
+import { freePort } from "../local/free-port.js";
+import { ManagedProcess } from "../local/managed-process.js";
+import { waitUntil } from "../local/wait-until.js";
 import { getJson, plainTarget, type HttpTarget } from "./http-target.js";
 import type { AuthMode } from "./phases/read-phase.js";
 

@@ -10,7 +10,7 @@ import { Redis } from "ioredis";
 import { ledgerKeys } from "../core/redis-keys.js";
 import { applyObservations } from "../usage/ledger/ledger-script.js";
 import type { Observation } from "../usage/ledger/observation.js";
-import { startRedis } from "../test/support/redis-server.js";
+import { startRedis } from "../local/redis-server.js";
 
 const PODS = 10_000;
 const HOURS = 24;

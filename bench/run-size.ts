@@ -2,7 +2,7 @@ import { mkdir, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { Redis } from "ioredis";
-import { waitUntil } from "../test/support/wait-until.js";
+import { waitUntil } from "../local/wait-until.js";
 import type { ReaderTokens } from "./auth/reader-identity.js";
 import { podPlacement } from "./fixtures.js";
 import { closeTarget, getJson, send, withBearer, type HttpTarget } from "./http-target.js";

@@ -34,7 +34,7 @@ export interface PrivateRedis {
 /**
  * The redis-server `krm run` starts when no `--redis-url` is given (the local demo and a
  * user's own cluster alike): loopback only, a random free port, append-only persistence
- * (test/support/redis-server.ts holds the one way krm starts a redis-server). Its own
+ * (local/redis-server.ts holds the one way krm starts a redis-server). Its own
  * process group, so a Ctrl-C in the terminal reaches krm, which stops Redis last.
  */
 export async function startPrivateRedis(options: PrivateRedisOptions): Promise<PrivateRedis> {
@@ -53,7 +53,7 @@ export async function startPrivateRedis(options: PrivateRedisOptions): Promise<P
       await stopOrphan(dir, options.logger);
     }
   }
-  const { startRedis } = await import("../test/support/redis-server.js");
+  const { startRedis } = await import("../local/redis-server.js");
   try {
     const redis = await startRedis({ ...(dir !== undefined ? { dir } : {}), ownProcessGroup: true });
     options.logger.info({ redisUrl: redis.url, dir: dir ?? "(temporary)" }, "started a private redis-server");

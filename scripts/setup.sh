@@ -4,7 +4,7 @@
 #      buildah + mmdebstrap for the container image (scripts/build-image.sh);
 #   2. npm ci (which also installs the Node 24 that krm runs on, via the npm package `node`);
 #   3. kube-apiserver, etcd, InfluxDB 1.8, kube-scheduler, kube-controller-manager and kwok built from
-#      Go modules into ~/.cache/krm/bin (test/cluster/build.ts).
+#      Go modules into ~/.cache/krm/bin (local/cluster/build.ts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,4 +31,4 @@ fi
 
 command -v go >/dev/null 2>&1 || { echo "setup: Go 1.26+ is needed to build kube-apiserver and etcd" >&2; exit 1; }
 step "kube-apiserver, etcd, influxd 1.8, kube-scheduler, kube-controller-manager, kwok (built from Go modules when missing or changed)"
-node_modules/.bin/node test/cluster/build.ts >&2
+node_modules/.bin/node local/cluster/build.ts >&2

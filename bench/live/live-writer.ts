@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ManagedProcess } from "../../test/support/managed-process.js";
+import { ManagedProcess } from "../../local/managed-process.js";
 import type { WriterResult } from "../freshness/writer.js";
 
 /** Grace for the writer to finish its in-flight writes and report. */

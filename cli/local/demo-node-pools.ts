@@ -1,5 +1,5 @@
 import type { V1Node, V1Taint } from "@kubernetes/client-node";
-import { lifelikeNode, type NodeResources } from "../../test/support/lifelike-node.js";
+import { lifelikeNode, type NodeResources } from "../../local/cluster/lifelike-node.js";
 
 /** The label that names a node's pool, as GKE sets it (one of the labels krm's pools read). */
 export const DEMO_POOL_LABEL = "cloud.google.com/gke-nodepool";

@@ -7,7 +7,7 @@ export const DEMO_NAMESPACE = "krm-demo";
 /** Team namespaces, labelled `team`, each with workloads that request and limit resources. */
 export const TEAM_NAMESPACES = ["web", "data", "ml"] as const;
 
-/** Annotation kwok's pod-complete stage reads (test/cluster/kwok-stages.yaml): how long a Job pod runs. */
+/** Annotation kwok's pod-complete stage reads (local/cluster/kwok-stages.yaml): how long a Job pod runs. */
 const RUN_FOR = "pod-complete.stage.kwok.x-k8s.io/delay";
 
 export function demoNamespaces(): V1Namespace[] {

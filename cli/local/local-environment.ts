@@ -22,7 +22,7 @@ export interface LocalEnvironment {
 
 /**
  * The local default of `krm run`: the test control plane (kube-apiserver + etcd built from
- * Go modules, see test/cluster), a private redis-server and a demo workload. Loaded lazily
+ * Go modules, see local/cluster), a private redis-server and a demo workload. Loaded lazily
  * so an in-cluster deployment never touches this code.
  */
 export async function startLocalEnvironment(options: LocalEnvironmentOptions): Promise<LocalEnvironment> {
@@ -33,7 +33,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     { dir },
     "no cluster configured: starting a local control plane (first start builds it from Go modules)",
   );
-  const { startLocalCluster } = await import("../../test/cluster/local-cluster.js");
+  const { startLocalCluster } = await import("../../local/cluster/local-cluster.js");
   const cluster = await startLocalCluster({ dir });
   parts.push({ name: "local-cluster", stop: () => cluster.stop() });
   try {

@@ -1,8 +1,8 @@
 // Builds the real kube-apiserver and etcd used by integration tests (and kube-scheduler,
 // kube-controller-manager and kwok for the lifelike cluster) from the Go modules in
-// test/cluster/go/, into a cache folder outside the repo, and rebuilds only when their inputs
+// local/cluster/go/, into a cache folder outside the repo, and rebuilds only when their inputs
 // change. Imports only node: modules so it also runs straight from source with Node's type
-// stripping (`npx node test/cluster/build.ts`), before anything is compiled.
+// stripping (`npx node local/cluster/build.ts`), before anything is compiled.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -17,7 +17,7 @@ export const KUBERNETES_VERSION = "v1.36.3";
 /** Version of Prometheus built for the right-sizing tests; matches go.mod's github.com/prometheus/prometheus v0.316.0. */
 export const PROMETHEUS_VERSION = "3.16.0";
 
-/** One binary built from a Go module under test/cluster/go/. */
+/** One binary built from a Go module under local/cluster/go/. */
 interface GoBinary {
   readonly name:
     | "kube-apiserver"
@@ -70,7 +70,7 @@ const BINARIES: readonly GoBinary[] = [
       "-X github.com/prometheus/common/version.Branch=krm-test",
     ],
   },
-  // The lifelike cluster (test/support/lifelike-cluster.ts): same k8s.io/kubernetes module and
+  // The lifelike cluster (lifelike-cluster.ts): same k8s.io/kubernetes module and
   // version as kube-apiserver, plus kwok's controller playing the kubelets.
   { name: "kube-scheduler", ldflags: kubernetesVersionLdflags(KUBERNETES_VERSION) },
   { name: "kube-controller-manager", ldflags: kubernetesVersionLdflags(KUBERNETES_VERSION) },
@@ -86,12 +86,12 @@ export function binDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(cacheRoot, "bin");
 }
 
-/** test/cluster/go, found from this file whether it runs from source or from dist/test/cluster. */
+/** local/cluster/go, found from this file whether it runs from source or from dist/local/cluster. */
 export function goModulesDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   const fromSource = join(here, "go");
   if (existsSync(fromSource)) return fromSource;
-  return resolve(here, "..", "..", "..", "test", "cluster", "go");
+  return resolve(here, "..", "..", "..", "local", "cluster", "go");
 }
 
 export interface ClusterBinaries {
@@ -112,7 +112,7 @@ export interface EnsureBinariesOptions {
   readonly binDir?: string;
   /** Where `go build` output goes; default this process's stderr, so a slow cold build shows progress. */
   readonly log?: (line: string) => void;
-  /** Check and build only these (`node test/cluster/build.ts kwok kube-scheduler`); default all. */
+  /** Check and build only these (`node local/cluster/build.ts kwok kube-scheduler`); default all. */
   readonly only?: readonly string[];
 }
 

@@ -3,14 +3,14 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
-import { ensureBinaries, type ClusterBinaries } from "../cluster/build.js";
+import { ensureBinaries, type ClusterBinaries } from "./build.js";
 import { startEtcd } from "./etcd-server.js";
-import { freePort } from "./free-port.js";
-import { httpRequestText } from "./http-request.js";
+import { freePort } from "../free-port.js";
+import { httpRequestText } from "../http-request.js";
 import { kubeApiServerArgs } from "./kube-apiserver-args.js";
 import { writeKubeconfig } from "./kubeconfig-file.js";
-import { ManagedProcess } from "./managed-process.js";
-import { waitUntil } from "./wait-until.js";
+import { ManagedProcess } from "../managed-process.js";
+import { waitUntil } from "../wait-until.js";
 
 /**
  * kube-apiserver becomes ready in ~10-20 s on two cores (RBAC bootstrap, watch caches); the

@@ -2,10 +2,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "./free-port.js";
-import { httpRequestText } from "./http-request.js";
-import { ManagedProcess } from "./managed-process.js";
-import { waitUntil } from "./wait-until.js";
+import { freePort } from "../free-port.js";
+import { httpRequestText } from "../http-request.js";
+import { ManagedProcess } from "../managed-process.js";
+import { waitUntil } from "../wait-until.js";
 
 /**
  * How often etcd tells idle watchers (the API server's watch caches) its current revision.

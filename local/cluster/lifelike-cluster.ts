@@ -1,4 +1,4 @@
-import { ensureBinaries } from "../cluster/build.js";
+import { ensureBinaries } from "./build.js";
 import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from "./control-plane.js";
 import { startLifelikeComponents } from "./lifelike-components.js";
 
@@ -7,8 +7,8 @@ import { startLifelikeComponents } from "./lifelike-components.js";
  * kube-controller-manager and kwok (see lifelike-components.ts). Create nodes with
  * {@link lifelikeNode} (lifelike-node.ts) and they become Ready with the allocatable given;
  * deployments get pods that are scheduled and Running; Jobs finish; quotas get status.used.
- * The shared control plane of the integration tests (global-setup.ts) is NOT lifelike: tests
- * that need scheduling start their own with this. `stop` stops everything.
+ * The integration tests' shared control plane (test/support/global-setup.ts) is NOT lifelike:
+ * tests that need scheduling start their own with this. `stop` stops everything.
  */
 export async function startLifelikeCluster(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const binaries = options.binaries ?? (await ensureBinaries());

@@ -76,7 +76,7 @@ export interface KwokArgsOptions {
   readonly kubeconfigPath: string;
   /** Loopback port of kwok's HTTP server (/healthz). */
   readonly port: number;
-  /** The Stage file (test/cluster/kwok-stages.yaml). */
+  /** The Stage file (local/cluster/kwok-stages.yaml). */
   readonly stagesPath: string;
 }
 

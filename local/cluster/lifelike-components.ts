@@ -1,13 +1,13 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { ensureBinaries, goModulesDir, type ClusterBinaries } from "../cluster/build.js";
+import { ensureBinaries, goModulesDir, type ClusterBinaries } from "./build.js";
 import { API_SERVER_READY_TIMEOUT_MS, type ControlPlane } from "./control-plane.js";
-import { freePort } from "./free-port.js";
-import { httpRequestText } from "./http-request.js";
+import { freePort } from "../free-port.js";
+import { httpRequestText } from "../http-request.js";
 import { kubeControllerManagerArgs, kubeSchedulerArgs, kwokArgs } from "./lifelike-component-args.js";
-import { ManagedProcess } from "./managed-process.js";
-import { waitUntil } from "./wait-until.js";
+import { ManagedProcess } from "../managed-process.js";
+import { waitUntil } from "../wait-until.js";
 
 /** The kwok Stage file, beside the Go modules (found from source and from dist/). */
 export function kwokStagesPath(): string {

@@ -1,8 +1,8 @@
 import { copyFile, mkdir, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { startControlPlane, type ControlPlane } from "../support/control-plane.js";
-import { startLifelikeComponents, type LifelikeComponents } from "../support/lifelike-components.js";
 import { ensureBinaries } from "./build.js";
+import { startControlPlane, type ControlPlane } from "./control-plane.js";
+import { startLifelikeCluster } from "./lifelike-cluster.js";
 
 /** Folder for the local cluster's kubeconfig and logs, relative to the working directory. */
 export const DEFAULT_CLUSTER_DIR = ".cluster";
@@ -14,7 +14,7 @@ export interface LocalClusterOptions {
   readonly log?: (line: string) => void;
   /**
    * Also run kube-scheduler, kube-controller-manager and kwok, so pods get scheduled and
-   * Running, nodes Ready and jobs finish (test/support/lifelike-components.ts); default true.
+   * Running, nodes Ready and jobs finish (lifelike-components.ts); default true.
    */
   readonly lifelike?: boolean;
 }
@@ -34,25 +34,20 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
   const logDir = join(dir, "logs");
   await mkdir(logDir, { recursive: true });
   const binaries = await ensureBinaries(options.log === undefined ? {} : { log: options.log });
-  const controlPlane = await startControlPlane({ binaries, logDir });
+  const start = options.lifelike === false ? startControlPlane : startLifelikeCluster;
+  const cluster = await start({ binaries, logDir });
   const kubeconfigPath = join(dir, "kubeconfig");
-  let components: LifelikeComponents | undefined;
   try {
-    if (options.lifelike !== false) {
-      components = await startLifelikeComponents(controlPlane, { binaries, logDir });
-    }
-    await copyFile(controlPlane.kubeconfigPath, kubeconfigPath);
+    await copyFile(cluster.kubeconfigPath, kubeconfigPath);
   } catch (error) {
-    await components?.stop();
-    await controlPlane.stop();
+    await cluster.stop();
     throw error;
   }
   return {
-    ...controlPlane,
+    ...cluster,
     kubeconfigPath,
     stop: async () => {
-      await components?.stop();
-      await controlPlane.stop();
+      await cluster.stop();
       await rm(kubeconfigPath, { force: true });
     },
   };

@@ -10,7 +10,7 @@ import { COUNTS_PATH, startCountingProxy, type ProxyCounts } from "../../bench/c
 import { BUILTIN_KINDS, type KindSpec } from "../../core/kinds.js";
 import { kubectlOk } from "../deploy/kubectl.js";
 import { sharedCluster } from "../support/shared-cluster.js";
-import { waitUntil } from "../support/wait-until.js";
+import { waitUntil } from "../../local/wait-until.js";
 import { httpGet, json, type HttpResult } from "./helpers/http-get.js";
 import { startKrmStack, type KrmStack } from "./helpers/krm-stack.js";
 

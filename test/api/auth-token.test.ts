@@ -6,8 +6,8 @@ import { startApiServer } from "../../api/index.js";
 import { BUILTIN_KINDS, type KindSpec } from "../../core/kinds.js";
 import { silentLogger } from "../../core/logger.js";
 import type { RunningPart } from "../../core/running-part.js";
-import { startRedis, type RedisServer } from "../support/redis-server.js";
-import { waitUntil } from "../support/wait-until.js";
+import { startRedis, type RedisServer } from "../../local/redis-server.js";
+import { waitUntil } from "../../local/wait-until.js";
 import { httpGet, json } from "./helpers/http-get.js";
 import { pod, StateWriter } from "./helpers/state-writer.js";
 

@@ -9,9 +9,9 @@ import { ApiConfigError, startApiServer } from "../../api/index.js";
 import { BUILTIN_KINDS, type KindSpec } from "../../core/kinds.js";
 import { createLogger } from "../../core/logger.js";
 import { runKubectl } from "../deploy/kubectl.js";
-import { writeKubeconfig } from "../support/kubeconfig-file.js";
+import { writeKubeconfig } from "../../local/cluster/kubeconfig-file.js";
 import { sharedCluster } from "../support/shared-cluster.js";
-import { waitUntil } from "../support/wait-until.js";
+import { waitUntil } from "../../local/wait-until.js";
 import { httpGet } from "./helpers/http-get.js";
 import { startKrmStack, type KrmStack } from "./helpers/krm-stack.js";
 

@@ -17,8 +17,8 @@ import type { RunningPart } from "../../core/running-part.js";
 import { kubectlOk } from "../deploy/kubectl.js";
 import { httpGet, json } from "../api/helpers/http-get.js";
 import { StateWriter } from "../api/helpers/state-writer.js";
-import { startRedis, type RedisServer } from "../support/redis-server.js";
-import { waitUntil } from "../support/wait-until.js";
+import { startRedis, type RedisServer } from "../../local/redis-server.js";
+import { waitUntil } from "../../local/wait-until.js";
 
 const kind = (id: string): KindSpec => BUILTIN_KINDS.find((k) => k.id === id) as KindSpec;
 const POOL = "karpenter.sh/nodepool";

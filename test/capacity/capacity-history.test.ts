@@ -17,8 +17,8 @@ import type { KubeObject } from "../../core/object-key.js";
 import type { RunningPart } from "../../core/running-part.js";
 import { StateWriter } from "../api/helpers/state-writer.js";
 import { startInflux, type InfluxServer } from "../support/influx-server.js";
-import { startRedis, type RedisServer } from "../support/redis-server.js";
-import { waitUntil } from "../support/wait-until.js";
+import { startRedis, type RedisServer } from "../../local/redis-server.js";
+import { waitUntil } from "../../local/wait-until.js";
 
 interface Dashboard {
   readonly cells: readonly {

@@ -1,5 +1,5 @@
 /**
- * Capacity figures on the LIFELIKE cluster (test/support/lifelike-cluster.ts: real
+ * Capacity figures on the LIFELIKE cluster (local/cluster/lifelike-cluster.ts: real
  * kube-scheduler, kube-controller-manager, kwok): node pools of different sizes, a deployment
  * with requests that is scaled, a Job that finishes, a pod that fits nowhere and a cordoned
  * node. Through the whole krm pipeline the nodepools/consumers figures equal an independent
@@ -14,10 +14,10 @@ import { capacityViews } from "../../capacity/serve/capacity-views.js";
 import { BUILTIN_KINDS, type KindSpec } from "../../core/kinds.js";
 import { startKrmStack, type KrmStack } from "../api/helpers/krm-stack.js";
 import { kubectlOk } from "../deploy/kubectl.js";
-import type { ControlPlane } from "../support/control-plane.js";
-import { startLifelikeCluster } from "../support/lifelike-cluster.js";
-import { lifelikeNode } from "../support/lifelike-node.js";
-import { waitUntil } from "../support/wait-until.js";
+import type { ControlPlane } from "../../local/cluster/control-plane.js";
+import { startLifelikeCluster } from "../../local/cluster/lifelike-cluster.js";
+import { lifelikeNode } from "../../local/cluster/lifelike-node.js";
+import { waitUntil } from "../../local/wait-until.js";
 import { expectFiguresEqualWithinWindow, type FigureScope } from "./helpers/capacity-figures.js";
 
 const POOL_LABEL = "krm-test.dev/pool";

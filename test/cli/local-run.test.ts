@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { freePort } from "../support/free-port.js";
-import { waitUntil } from "../support/wait-until.js";
-import { binDir } from "../cluster/build.js";
+import { freePort } from "../../local/free-port.js";
+import { waitUntil } from "../../local/wait-until.js";
+import { binDir } from "../../local/cluster/build.js";
 
 const KRM = resolve(import.meta.dirname, "../../bin/krm");
 const STARTUP_DEADLINE_MS = 240_000;

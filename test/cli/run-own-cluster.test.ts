@@ -6,10 +6,10 @@ import { CoreV1Api } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUILTIN_KINDS } from "../../core/kinds.js";
 import { kubectlOk } from "../deploy/kubectl.js";
-import { freePort } from "../support/free-port.js";
-import { writeKubeconfig } from "../support/kubeconfig-file.js";
+import { freePort } from "../../local/free-port.js";
+import { writeKubeconfig } from "../../local/cluster/kubeconfig-file.js";
 import { sharedCluster } from "../support/shared-cluster.js";
-import { waitUntil } from "../support/wait-until.js";
+import { waitUntil } from "../../local/wait-until.js";
 
 /**
  * The README's "cache your own cluster" command, run as a new user would: a kubeconfig and

@@ -6,8 +6,8 @@ import { silentLogger } from "../../core/logger.js";
 import type { RunningPart } from "../../core/running-part.js";
 import { pod, StateWriter } from "../api/helpers/state-writer.js";
 import { httpGet } from "../api/helpers/http-get.js";
-import { startRedis, type RedisServer } from "../support/redis-server.js";
-import { waitUntil } from "../support/wait-until.js";
+import { startRedis, type RedisServer } from "../../local/redis-server.js";
+import { waitUntil } from "../../local/wait-until.js";
 
 /** The README's client example runs against a real krm API over a real Redis. */
 describe("client example", () => {

@@ -14,7 +14,7 @@ import { createDashboard, type Dashboard } from "../../api/dashboard/index.js";
 import { sendError } from "../../api/http/respond.js";
 import { findBuiltinKind, type KindSpec } from "../../core/kinds.js";
 import { silentLogger } from "../../core/logger.js";
-import { startRedis, type RedisServer } from "../support/redis-server.js";
+import { startRedis, type RedisServer } from "../../local/redis-server.js";
 import { addEvent, addVerification, setHealth } from "../metrics/stream-fixtures.js";
 
 const CHROMIUM = "/usr/bin/chromium";

@@ -5,11 +5,11 @@ import { join, resolve } from "node:path";
 import { CoreV1Api } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKrmClient } from "../../client/index.js";
-import { freePort } from "../support/free-port.js";
-import type { ManagedProcess } from "../support/managed-process.js";
-import { startRedis, type RedisServer } from "../support/redis-server.js";
+import { freePort } from "../../local/free-port.js";
+import type { ManagedProcess } from "../../local/managed-process.js";
+import { startRedis, type RedisServer } from "../../local/redis-server.js";
 import { sharedCluster } from "../support/shared-cluster.js";
-import { waitUntil } from "../support/wait-until.js";
+import { waitUntil } from "../../local/wait-until.js";
 import {
   buildImage,
   IMAGE_BUILD_TIMEOUT_MS,
@@ -90,6 +90,14 @@ describe("the container image", () => {
     const id = await running().exec(["id", "-u"]);
     expect(id.stdout.trim()).toBe("10001");
     expect((await running().exec(["id", "-g"])).stdout.trim()).toBe("10001");
+  });
+
+  it("holds the runtime's compiled code, with what `krm run` starts on its own, but no tests or benchmarks", async () => {
+    const listing = await running().exec(["ls", "/app/dist"]);
+    const folders = listing.stdout.trim().split("\n");
+    expect(folders).toEqual(expect.arrayContaining(["cli", "core", "local"]));
+    expect(folders).not.toContain("test");
+    expect(folders).not.toContain("bench");
   });
 
   it("has a read-only root filesystem: writes fail everywhere but /tmp", async () => {

@@ -3,10 +3,10 @@ import { BUILTIN_KINDS, type KindSpec } from "../../core/kinds.js";
 import { silentLogger } from "../../core/logger.js";
 import type { RunningPart } from "../../core/running-part.js";
 import { startMetricsExporter } from "../../metrics/index.js";
-import { httpRequestText, type HttpResponse } from "../support/http-request.js";
+import { httpRequestText, type HttpResponse } from "../../local/http-request.js";
 import { startInflux, type InfluxServer } from "../support/influx-server.js";
-import { startRedis, type RedisServer } from "../support/redis-server.js";
-import { waitUntil } from "../support/wait-until.js";
+import { startRedis, type RedisServer } from "../../local/redis-server.js";
+import { waitUntil } from "../../local/wait-until.js";
 import { DEPLOY_DIR, findGenerated, renderKustomization, type KubeObject } from "./render.js";
 
 /**

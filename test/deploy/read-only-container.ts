@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { ManagedProcess } from "../support/managed-process.js";
+import { ManagedProcess } from "../../local/managed-process.js";
 import { buildah, type BuiltImage, type ImageConfig } from "./image-build.js";
 
 const run = promisify(execFile);

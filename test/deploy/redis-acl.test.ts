@@ -15,9 +15,9 @@ import { metricsCursorKey } from "../../metrics/metrics-cursor.js";
 import { httpGet } from "../api/helpers/http-get.js";
 import { startParts, stopParts } from "../pipeline/krm-parts.js";
 import { startInflux, type InfluxServer } from "../support/influx-server.js";
-import { startRedis, type RedisServer } from "../support/redis-server.js";
+import { startRedis, type RedisServer } from "../../local/redis-server.js";
 import { sharedCluster } from "../support/shared-cluster.js";
-import { waitUntil } from "../support/wait-until.js";
+import { waitUntil } from "../../local/wait-until.js";
 import { DEPLOY_DIR, findGenerated, renderKustomization, type KubeObject } from "./render.js";
 
 /**

@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ConnectionOptions } from "node:tls";
 import type { Redis } from "ioredis";
-import { freePort } from "../support/free-port.js";
-import { withClient } from "../support/redis-server.js";
-import { ManagedProcess } from "../support/managed-process.js";
-import { waitUntil } from "../support/wait-until.js";
+import { freePort } from "../../local/free-port.js";
+import { withClient } from "../../local/redis-server.js";
+import { ManagedProcess } from "../../local/managed-process.js";
+import { waitUntil } from "../../local/wait-until.js";
 import { redisTlsArgs, type TestCa } from "./test-ca.js";
 
 /**

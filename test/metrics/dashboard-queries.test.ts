@@ -10,9 +10,9 @@ import { silentLogger } from "../../core/logger.js";
 import type { RunningPart } from "../../core/running-part.js";
 import { startMetricsExporter } from "../../metrics/index.js";
 import { startInflux, type InfluxServer } from "../support/influx-server.js";
-import { startRedis, type RedisServer } from "../support/redis-server.js";
+import { startRedis, type RedisServer } from "../../local/redis-server.js";
 import { sharedCluster } from "../support/shared-cluster.js";
-import { waitUntil } from "../support/wait-until.js";
+import { waitUntil } from "../../local/wait-until.js";
 import { PodChurn, podsKind, startPipeline, stopAll } from "./pipeline-run.js";
 
 const DB = "krm";

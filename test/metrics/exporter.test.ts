@@ -9,8 +9,8 @@ import { findBuiltinKind, type KindSpec } from "../../core/kinds.js";
 import { silentLogger } from "../../core/logger.js";
 import { metricsCursorKey, startMetricsExporter, type MetricsExporter } from "../../metrics/index.js";
 import { startInflux, type InfluxServer } from "../support/influx-server.js";
-import { startRedis, type RedisServer } from "../support/redis-server.js";
-import { waitUntil } from "../support/wait-until.js";
+import { startRedis, type RedisServer } from "../../local/redis-server.js";
+import { waitUntil } from "../../local/wait-until.js";
 import { addEvent, addVerification, setHealth } from "./stream-fixtures.js";
 
 const DB = "krm_exporter_test";

@@ -1,6 +1,6 @@
 /**
  * The exporter's v2 write path (`/api/v2/write`, used for InfluxDB 1.8+, 2.x and 3.x) against
- * a real InfluxDB 1.8.10 built from Go modules (test/cluster/go/influxd), next to the v1 path
+ * a real InfluxDB 1.8.10 built from Go modules (local/cluster/go/influxd), next to the v1 path
  * that exporter.test.ts covers on Debian's 1.6. Both the explicit `v2` setting and `auto`
  * (detected from /ping's X-Influxdb-Version) must land every event as its own point.
  */
@@ -10,10 +10,10 @@ import { findBuiltinKind, type KindSpec } from "../../core/kinds.js";
 import { silentLogger } from "../../core/logger.js";
 import { detectApi } from "../../metrics/detect-api.js";
 import { startMetricsExporter } from "../../metrics/index.js";
-import { ensureBinaries } from "../cluster/build.js";
+import { ensureBinaries } from "../../local/cluster/build.js";
 import { startInflux, type InfluxServer } from "../support/influx-server.js";
-import { startRedis, type RedisServer } from "../support/redis-server.js";
-import { waitUntil } from "../support/wait-until.js";
+import { startRedis, type RedisServer } from "../../local/redis-server.js";
+import { waitUntil } from "../../local/wait-until.js";
 import { addEvent } from "./stream-fixtures.js";
 
 const EVENTS = 50;

@@ -17,17 +17,17 @@ import { BUILTIN_KINDS, collectionPath, type KindSpec } from "../../core/kinds.j
 import { keyOf, type KubeObject } from "../../core/object-key.js";
 import { kindKeys } from "../../core/redis-keys.js";
 import type { RunningPart } from "../../core/running-part.js";
-import { startControlPlane, type ControlPlane } from "../support/control-plane.js";
+import { startControlPlane, type ControlPlane } from "../../local/cluster/control-plane.js";
 import { startFaultProxy, type FaultProxy } from "../support/fault-proxy.js";
-import { startRedis, type RedisServer } from "../support/redis-server.js";
-import { freePort } from "../support/free-port.js";
-import { httpRequestText } from "../support/http-request.js";
-import { waitUntil } from "../support/wait-until.js";
+import { startRedis, type RedisServer } from "../../local/redis-server.js";
+import { freePort } from "../../local/free-port.js";
+import { httpRequestText } from "../../local/http-request.js";
+import { waitUntil } from "../../local/wait-until.js";
 import { Churn } from "./churn.js";
 import { diffState, isConverged, listIdentity, type StateDiff } from "./compare-state.js";
 import { startParts, stopParts } from "./krm-parts.js";
 import { cliUnavailableReason, startKrmProcess } from "./krm-process.js";
-import type { ManagedProcess } from "../support/managed-process.js";
+import type { ManagedProcess } from "../../local/managed-process.js";
 
 const VERIFY_INTERVAL_MS = 5000;
 /** Shortened bookmark period so the blackholed watch is declared dead within seconds. */

@@ -2,7 +2,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { ManagedProcess } from "../support/managed-process.js";
+import { ManagedProcess } from "../../local/managed-process.js";
 
 export const CLI_PATH = resolve("dist", "cli", "main.js");
 

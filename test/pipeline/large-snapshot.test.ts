@@ -20,8 +20,8 @@ import { kindKeys } from "../../core/redis-keys.js";
 import type { RunningPart } from "../../core/running-part.js";
 import { StagedSnapshot } from "../../core/snapshot-writer.js";
 import { decodeFields } from "../../core/stream-entry.js";
-import { startRedis, type RedisServer } from "../support/redis-server.js";
-import { waitUntil } from "../support/wait-until.js";
+import { startRedis, type RedisServer } from "../../local/redis-server.js";
+import { waitUntil } from "../../local/wait-until.js";
 
 const kind = parseCustomKind("v1/configmaps/ConfigMap");
 const keys = kindKeys(kind);

@@ -12,9 +12,9 @@ import { parseCustomKind } from "../../core/kinds.js";
 import { silentLogger } from "../../core/logger.js";
 import { kindKeys } from "../../core/redis-keys.js";
 import type { RunningPart } from "../../core/running-part.js";
-import { startRedis, type RedisServer } from "../support/redis-server.js";
+import { startRedis, type RedisServer } from "../../local/redis-server.js";
 import { sharedCluster } from "../support/shared-cluster.js";
-import { waitUntil } from "../support/wait-until.js";
+import { waitUntil } from "../../local/wait-until.js";
 import { startParts, stopParts } from "./krm-parts.js";
 
 const KIND = parseCustomKind("v1/configmaps/ConfigMap");

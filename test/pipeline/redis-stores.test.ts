@@ -12,7 +12,7 @@ import type { KubeObject } from "../../core/object-key.js";
 import { MemoryStateStore } from "../../aggregator/memory-state-store.js";
 import { RedisStateStore } from "../../aggregator/redis-state-store.js";
 import type { StateStore } from "../../aggregator/state-store.js";
-import { startRedis, type RedisServer } from "../support/redis-server.js";
+import { startRedis, type RedisServer } from "../../local/redis-server.js";
 
 const found = findBuiltinKind("pods");
 if (found === undefined) throw new Error("pods is a built-in kind");

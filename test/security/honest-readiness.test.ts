@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../support/free-port.js";
+import { freePort } from "../../local/free-port.js";
 import { startFaultProxy, type FaultProxy } from "../support/fault-proxy.js";
-import { httpRequestText } from "../support/http-request.js";
-import { startRedis, type RedisServer } from "../support/redis-server.js";
+import { httpRequestText } from "../../local/http-request.js";
+import { startRedis, type RedisServer } from "../../local/redis-server.js";
 import { sharedCluster } from "../support/shared-cluster.js";
-import { waitUntil } from "../support/wait-until.js";
+import { waitUntil } from "../../local/wait-until.js";
 import { ERROR_LEVEL, startKrm, type KrmProcess } from "./krm-process.js";
 
 /**

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { ManagedProcess } from "../support/managed-process.js";
+import { ManagedProcess } from "../../local/managed-process.js";
 
 /** The built CLI, as `bin/krm` runs it (the integration project runs after `npm run build`). */
 export const KRM_MAIN = resolve(import.meta.dirname, "../../dist/cli/main.js");

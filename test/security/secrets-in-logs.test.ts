@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPasswordRedis, type RedisTopology } from "../deploy/redis-topologies.js";
-import { freePort } from "../support/free-port.js";
-import { writeKubeconfig } from "../support/kubeconfig-file.js";
+import { freePort } from "../../local/free-port.js";
+import { writeKubeconfig } from "../../local/cluster/kubeconfig-file.js";
 import { sharedCluster } from "../support/shared-cluster.js";
-import { waitUntil } from "../support/wait-until.js";
+import { waitUntil } from "../../local/wait-until.js";
 import { ERROR_LEVEL, startKrm, type KrmProcess } from "./krm-process.js";
 
 /**

@@ -13,9 +13,9 @@ import {
   type KubeConfig,
 } from "@kubernetes/client-node";
 import { beforeAll, describe, expect, test } from "vitest";
-import { httpRequestText } from "../support/http-request.js";
+import { httpRequestText } from "../../local/http-request.js";
 import { sharedCluster } from "../support/shared-cluster.js";
-import { waitUntil } from "../support/wait-until.js";
+import { waitUntil } from "../../local/wait-until.js";
 
 const run = promisify(execFile);
 const POD_COUNT = 5;

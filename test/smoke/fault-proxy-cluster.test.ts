@@ -5,10 +5,10 @@ import { readFile } from "node:fs/promises";
 import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { startFaultProxy, type FaultProxy } from "../support/fault-proxy.js";
-import { httpRequestText } from "../support/http-request.js";
+import { httpRequestText } from "../../local/http-request.js";
 import { sharedCluster } from "../support/shared-cluster.js";
 import { collectWatch } from "../support/watch-events.js";
-import { waitUntil } from "../support/wait-until.js";
+import { waitUntil } from "../../local/wait-until.js";
 
 /** Long enough for a loopback answer many times over, short enough to keep the test quick. */
 const HANGING_REQUEST_DEADLINE_MS = 1_500;

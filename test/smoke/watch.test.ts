@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startControlPlane, type ControlPlane } from "../support/control-plane.js";
+import { startControlPlane, type ControlPlane } from "../../local/cluster/control-plane.js";
 import { sharedCluster } from "../support/shared-cluster.js";
 import { collectWatch, isGone, type WatchEvent } from "../support/watch-events.js";
 

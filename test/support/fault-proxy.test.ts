@@ -2,7 +2,7 @@ import { once } from "node:events";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { startFaultProxy, type FaultProxy } from "./fault-proxy.js";
-import { waitUntil } from "./wait-until.js";
+import { waitUntil } from "../../local/wait-until.js";
 
 /**
  * Asserting that nothing happens needs a window of time; this one is long against loopback

@@ -1,7 +1,7 @@
 import { rm } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { TestProject } from "vitest/node";
-import { startControlPlane } from "./control-plane.js";
+import { startControlPlane } from "../../local/cluster/control-plane.js";
 import { SHARED_CLUSTER_KEY } from "./shared-cluster.js";
 
 /** Logs of the shared control plane, kept after the run for post-mortems (git-ignored). */

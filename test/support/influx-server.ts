@@ -1,10 +1,10 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "./free-port.js";
-import { httpRequestText } from "./http-request.js";
-import { ManagedProcess, readTail } from "./managed-process.js";
-import { waitUntil } from "./wait-until.js";
+import { freePort } from "../../local/free-port.js";
+import { httpRequestText } from "../../local/http-request.js";
+import { ManagedProcess, readTail } from "../../local/managed-process.js";
+import { waitUntil } from "../../local/wait-until.js";
 
 /** influxd 1.6 opens its (empty or small) stores in a second or two. */
 export const INFLUX_READY_TIMEOUT_MS = 60_000;

@@ -2,10 +2,10 @@ import { rm } from "node:fs/promises";
 import { resolve } from "node:path";
 import { AppsV1Api, BatchV1Api, CoreV1Api, type V1Node, type V1Pod } from "@kubernetes/client-node";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import type { ControlPlane } from "./control-plane.js";
-import { startLifelikeCluster } from "./lifelike-cluster.js";
-import { lifelikeNode } from "./lifelike-node.js";
-import { waitUntil } from "./wait-until.js";
+import type { ControlPlane } from "../../local/cluster/control-plane.js";
+import { startLifelikeCluster } from "../../local/cluster/lifelike-cluster.js";
+import { lifelikeNode } from "../../local/cluster/lifelike-node.js";
+import { waitUntil } from "../../local/wait-until.js";
 
 /** Logs of this file's cluster, kept for post-mortems (git-ignored). */
 const LOG_DIR = resolve("test-artifacts", "lifelike-cluster");

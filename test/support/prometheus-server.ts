@@ -1,11 +1,11 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureBinaries } from "../cluster/build.js";
-import { freePort } from "./free-port.js";
-import { httpRequestText } from "./http-request.js";
-import { ManagedProcess, readTail } from "./managed-process.js";
-import { waitUntil } from "./wait-until.js";
+import { ensureBinaries } from "../../local/cluster/build.js";
+import { freePort } from "../../local/free-port.js";
+import { httpRequestText } from "../../local/http-request.js";
+import { ManagedProcess, readTail } from "../../local/managed-process.js";
+import { waitUntil } from "../../local/wait-until.js";
 
 /** Prometheus opens an empty TSDB in a second or two; a loaded box is slower. */
 export const PROMETHEUS_READY_TIMEOUT_MS = 60_000;
@@ -17,7 +17,7 @@ export interface PrometheusServerOptions {
   readonly scrapeInterval?: string;
 }
 
-/** A real Prometheus (built from github.com/prometheus/prometheus by test/cluster/build.ts) on a free loopback port. */
+/** A real Prometheus (built from github.com/prometheus/prometheus by local/cluster/build.ts) on a free loopback port. */
 export interface PrometheusServer {
   /** http://127.0.0.1:<port> */
   readonly url: string;

@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { startRedis, type RedisServer } from "./redis-server.js";
+import { startRedis, type RedisServer } from "../../local/redis-server.js";
 
 let redis: RedisServer;
 

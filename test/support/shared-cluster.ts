@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import { inject } from "vitest";
-import { writeKubeconfig } from "./kubeconfig-file.js";
+import { writeKubeconfig } from "../../local/cluster/kubeconfig-file.js";
 
 /**
  * The control plane shared by all integration tests of one run, started once by

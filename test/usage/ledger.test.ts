@@ -8,8 +8,8 @@ import { readGroupTotals } from "../../usage/ledger/ledger-reader.js";
 import { observerFor } from "../../usage/ledger/observation.js";
 import { gpuMatcher } from "../../usage/ledger/rates.js";
 import { StateWriter } from "../api/helpers/state-writer.js";
-import { startRedis, type RedisServer } from "../support/redis-server.js";
-import { waitUntil } from "../support/wait-until.js";
+import { startRedis, type RedisServer } from "../../local/redis-server.js";
+import { waitUntil } from "../../local/wait-until.js";
 import { HOUR, ledgerClaim, ledgerPod } from "./ledger-fixtures.js";
 
 function kind(name: string): KindSpec {

@@ -19,9 +19,9 @@ import { StateWriter } from "../api/helpers/state-writer.js";
 import { httpGet } from "../api/helpers/http-get.js";
 import { startCadvisorExporter, type CadvisorExporter } from "../support/cadvisor-exporter.js";
 import { startPrometheus, type PrometheusServer } from "../support/prometheus-server.js";
-import { httpRequestText } from "../support/http-request.js";
-import { startRedis, type RedisServer } from "../support/redis-server.js";
-import { waitUntil } from "../support/wait-until.js";
+import { httpRequestText } from "../../local/http-request.js";
+import { startRedis, type RedisServer } from "../../local/redis-server.js";
+import { waitUntil } from "../../local/wait-until.js";
 import { HOUR, ledgerPod } from "./ledger-fixtures.js";
 
 const MIB = 2 ** 20;

@@ -9,8 +9,8 @@ import type { KindSpec } from "../../../core/kinds.js";
 import { createLogger } from "../../../core/logger.js";
 import type { RunningPart } from "../../../core/running-part.js";
 import { startParts, stopParts } from "../../pipeline/krm-parts.js";
-import { startRedis, type RedisServer } from "../../support/redis-server.js";
-import { waitUntil } from "../../support/wait-until.js";
+import { startRedis, type RedisServer } from "../../../local/redis-server.js";
+import { waitUntil } from "../../../local/wait-until.js";
 import { httpGet } from "./http-get.js";
 
 export interface KrmStack {

@@ -8,7 +8,7 @@ import { expect } from "vitest";
 import { recomputeConsumers, recomputePools } from "../../../capacity/testing/full-recompute.js";
 import type { NodeLike, PodLike } from "../../../capacity/model/index.js";
 import { httpGet, json } from "../../api/helpers/http-get.js";
-import { waitUntil } from "../../support/wait-until.js";
+import { waitUntil } from "../../../local/wait-until.js";
 
 /** How long figures may trail the API server under churn (watch → Redis → replica → aggregates). */
 export const FRESHNESS_WINDOW_MS = 15_000;
