@@ -20,6 +20,7 @@ import { mountDashboard } from "./dashboard-mount.js";
 import type { PoolUsageReader } from "./dashboard/capacity-panel.js";
 import { LOOPBACK_HOSTS } from "./http/host-check.js";
 import { readTlsPair, reloadTlsOnChange, type TlsFiles } from "./http/tls-files.js";
+import { reviewLimit, type ConcurrencyLimit } from "./http/review-limit.js";
 import { ApiMetrics } from "./observability/api-metrics.js";
 import { KindReplica } from "./replica/kind-replica.js";
 import { ReplicaFeed } from "./replica/redis-feed.js";
@@ -39,6 +40,8 @@ export interface DerivedViewsContext {
   readonly redisUrl: string;
   readonly keyPrefix?: string;
   readonly logger: Logger;
+  /** The one concurrency bound every review resource shares (api/http/review-limit.ts). */
+  readonly reviews: ConcurrencyLimit;
 }
 
 export type RunningDerivedViews = DerivedViews & {
@@ -165,11 +168,13 @@ export async function startApiServer(given: ApiServerOptions): Promise<RunningAp
     feeds.push(feed);
     return { spec, replica, health: () => feed.health };
   });
+  const reviews = reviewLimit();
   const derived = (options.derivedViews ?? []).map((factory) =>
     factory({
       kinds: new Map(kinds.map((k) => [k.spec.id, k])),
       redisUrl: options.redisUrl,
       logger,
+      reviews,
       ...(options.keyPrefix !== undefined ? { keyPrefix: options.keyPrefix } : {}),
     }),
   );

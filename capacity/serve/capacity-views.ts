@@ -126,10 +126,13 @@ export function capacityViews(
         case "fitreviews": {
           if (method !== "POST" || route.name !== undefined) throw new MethodNotAllowedError(method);
           await request.authorize("create");
+          // The body is read first: a slow upload must not hold one of the shared review slots.
           const body = await readJsonBody(request.request);
-          requireInputs();
-          sendJson(request.response, 201, JSON.stringify(fitReview(body, state)));
-          return "create";
+          return context.reviews.run(() => {
+            requireInputs();
+            sendJson(request.response, 201, JSON.stringify(fitReview(body, state)));
+            return Promise.resolve("create");
+          });
         }
         case "capacityleases":
           return leases.handle(request, requireInputs);

@@ -41,8 +41,6 @@ import { usageCsv } from "./usage-csv.js";
 
 /** How long computed recommendations are reused: Prometheus range queries are not cheap, and advice changes slowly. */
 export const RECOMMENDATION_CACHE_MS = 30_000;
-/** Usage reviews computed at once; more wait their turn (each one reads every hour bucket of its range). */
-export const MAX_CONCURRENT_REVIEWS = 4;
 
 /** What the accuracy field of every review says; usage/README.md explains it. */
 export const USAGE_ACCURACY =
@@ -69,7 +67,6 @@ export function usageViews(
       string,
       { at: number; rows: Promise<WorkloadRecommendation[]>; fromMs: number; toMs: number }
     >();
-    let reviewsRunning = 0;
 
     const recommendations = (namespace: string | undefined) => {
       const prometheus = options.prometheus;
@@ -212,13 +209,7 @@ export function usageViews(
           `spec.groupBy: the ledger rolls up by namespace${options.labelKeys.map((k) => `, label:${k}`).join("")} only; add ${parsed.labelKey} to --usage-labels`,
           { kind: "UsageReview", group: USAGE_GROUP },
         );
-      if (reviewsRunning >= MAX_CONCURRENT_REVIEWS)
-        throw new ServiceUnavailableError(
-          `${MAX_CONCURRENT_REVIEWS} usage reviews are running; retry shortly`,
-          1,
-        );
-      reviewsRunning++;
-      try {
+      return context.reviews.run(async () => {
         const at = now();
         const range = hourRange(parsed.fromMs, parsed.toMs);
         let totals;
@@ -254,9 +245,7 @@ export function usageViews(
           }),
         );
         return "create";
-      } finally {
-        reviewsRunning--;
-      }
+      });
     };
 
     return {
