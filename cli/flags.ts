@@ -369,6 +369,14 @@ export const FLAGS: readonly FlagSpec[] = [
     commands: RIGHTSIZING,
   },
   {
+    name: "confident-history",
+    env: "KRM_CONFIDENT_HISTORY",
+    type: "string",
+    default: "168h",
+    description: "consumption data (span and samples × step) at which a recommendation's confidence is 100 %",
+    commands: RIGHTSIZING,
+  },
+  {
     name: "rightsizing-window",
     env: "KRM_RIGHTSIZING_WINDOW",
     type: "string",

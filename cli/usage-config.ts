@@ -27,6 +27,7 @@ export function rightsizingPolicy(values: FlagValues): RightsizingPolicy {
       ...optional("cpuPercentile", text("cpu-percentile")),
       ...optional("memoryHeadroom", text("memory-headroom")),
       ...optional("minHistory", text("min-history")),
+      ...optional("confidentHistory", text("confident-history")),
       ...optional("window", text("rightsizing-window")),
       ...optional("step", text("rightsizing-step")),
       ...optional("rateWindow", text("rate-window")),

@@ -37,6 +37,7 @@ const web: Recommendation = {
   spec: { targetRef: { kind: "Deployment", name: "web" } },
   status: {
     verdict: "over",
+    confidence: 0,
     replicas: 2,
     source: "prometheus",
     window: { from: "2026-01-01T00:00:00Z", to: "2026-01-01T01:00:00Z" },
@@ -46,8 +47,15 @@ const web: Recommendation = {
         current: { requests: { cpu: "1", memory: "1Gi" } },
         recommended: { requests: { cpu: "250m", memory: "345Mi" }, limits: { memory: "345Mi" } },
         verdict: { cpu: "over", memory: "over" },
+        confidence: 0.43,
       },
-      { name: "sidecar", current: {}, verdict: { cpu: "unknown", memory: "unknown" }, reason: "no samples" },
+      {
+        name: "sidecar",
+        current: {},
+        verdict: { cpu: "unknown", memory: "unknown" },
+        confidence: 0,
+        reason: "not enough data: no samples",
+      },
     ],
     reservedDelta: { cpu: "1500m", memory: "1358Mi" },
   },
@@ -93,10 +101,11 @@ describe("toDataFrame (danfojs installed)", () => {
       "memoryRequest",
       "memoryRecommended",
       "memoryVerdict",
+      "confidence",
     ]);
     expect(frame.values).toEqual([
-      ["shop", "deployment.web", "Deployment", 2, "app", "1", "250m", "over", "1Gi", "345Mi", "over"],
-      ["shop", "deployment.web", "Deployment", 2, "sidecar", "", "", "unknown", "", "", "unknown"],
+      ["shop", "deployment.web", "Deployment", 2, "app", "1", "250m", "over", "1Gi", "345Mi", "over", 0.43],
+      ["shop", "deployment.web", "Deployment", 2, "sidecar", "", "", "unknown", "", "", "unknown", 0],
     ]);
   });
 

@@ -37,6 +37,7 @@ const RECOMMENDATION_COLUMNS = [
   "memoryRequest",
   "memoryRecommended",
   "memoryVerdict",
+  "confidence",
 ] as const;
 
 /** Quantities stay Kubernetes quantity strings; "" where there is none. */
@@ -57,6 +58,7 @@ export async function recommendationsFrame(
       memoryRequest: c.current.requests?.["memory"] ?? "",
       memoryRecommended: c.recommended?.requests?.["memory"] ?? "",
       memoryVerdict: c.verdict.memory,
+      confidence: c.confidence,
     })),
   );
   return await dataFrameOf(records, RECOMMENDATION_COLUMNS, load);

@@ -60,6 +60,8 @@ export interface Recommendation {
   readonly spec: { readonly targetRef: { readonly kind: string; readonly name: string } };
   readonly status: {
     readonly verdict: Verdict;
+    /** 0..1, how much data is behind the advice (1 = a week); 0 with "not enough data". */
+    readonly confidence: number;
     readonly replicas: number;
     readonly source: string;
     readonly window: { readonly from: string; readonly to: string };
@@ -68,8 +70,16 @@ export interface Recommendation {
       readonly current: Resources;
       readonly recommended?: Resources;
       readonly verdict: { readonly cpu: Verdict; readonly memory: Verdict };
+      readonly confidence: number;
       readonly reason?: string;
     }[];
+    /** A HorizontalPodAutoscaler scaling the workload on a resource the advice changes (only when krm caches HPAs). */
+    readonly autoscaler?: {
+      readonly kind: "HorizontalPodAutoscaler";
+      readonly name: string;
+      readonly resources: readonly string[];
+      readonly warning: string;
+    };
     readonly reservedDelta: { readonly cpu: string; readonly memory: string };
     readonly patch?: unknown;
   };

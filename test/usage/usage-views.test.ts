@@ -123,6 +123,7 @@ beforeAll(async () => {
           rateWindowMs: 5_000,
           minHistoryMs: 20_000,
           minSamples: 10,
+          confidentHistoryMs: 60_000,
         },
         labelKeys: ["team"],
       }),
@@ -245,7 +246,15 @@ describe("recommendations from a real Prometheus", () => {
       status: {
         verdict: string;
         replicas: number;
-        containers: { name: string; current: unknown; recommended: unknown; verdict: unknown }[];
+        confidence: number;
+        containers: {
+          name: string;
+          current: unknown;
+          recommended: unknown;
+          verdict: unknown;
+          confidence: number;
+          evidence: { samples: number; historySeconds: number };
+        }[];
         reservedDelta: unknown;
         patch: unknown;
       };
@@ -261,6 +270,11 @@ describe("recommendations from a real Prometheus", () => {
       limits: { memory: "345Mi" },
     });
     expect(app?.verdict).toEqual({ cpu: "over", memory: "over" });
+    // min(history, samples × 1 s step) over the 60 s confident history, floored to a hundredth.
+    const data = Math.min(app?.evidence.historySeconds ?? 0, app?.evidence.samples ?? 0);
+    expect(app?.confidence).toBe(Math.floor(Math.min(1, data / 60) * 100) / 100);
+    expect(app?.confidence).toBeGreaterThan(0);
+    expect(object.status.confidence).toBe(app?.confidence);
     // (1000m − 250m) × 2 replicas; (1024Mi − 345Mi) × 2.
     expect(object.status.reservedDelta).toEqual({ cpu: "1500m", memory: "1358Mi" });
     expect(object.status.patch).toEqual({
@@ -286,9 +300,18 @@ describe("recommendations from a real Prometheus", () => {
       ).body,
     ) as { columnDefinitions: { name: string }[]; rows: { cells: unknown[] }[] };
     expect(table.columnDefinitions.map((c) => c.name)).toContain("Verdict");
-    const rows = table.rows.map((row) => row.cells.slice(0, 5));
-    expect(rows).toContainEqual(["deployment.web", "over", 2, "1→250m", "1Gi→345Mi"]);
-    expect(rows).toContainEqual(["pod.job-1", "unknown", 0, "500m→?", "2Gi→?"]); // finished, never scraped
+    expect(table.columnDefinitions.map((c) => c.name).slice(0, 3)).toEqual(["Name", "Verdict", "Confidence"]);
+    const rows = table.rows.map((row) => row.cells.slice(0, 6));
+    // Confidence: the data behind the advice over --confident-history (60 s here), as the object says.
+    expect(rows).toContainEqual([
+      "deployment.web",
+      "over",
+      `${Math.round(object.status.confidence * 100)}%`,
+      2,
+      "1→250m",
+      "1Gi→345Mi",
+    ]);
+    expect(rows).toContainEqual(["pod.job-1", "unknown", "not enough data", 0, "500m→?", "2Gi→?"]); // finished, never scraped
     expect((await httpGet(`${api.url}${GROUP}/namespaces/shop/recommendations/deployment.nope`)).status).toBe(
       404,
     );
@@ -328,6 +351,6 @@ test("the README's usage example (client/usage-example.ts) runs and prints the e
     "frame 2x7: group,cpuCoreHours,memoryGiBHours,storageGiBHours,gpuHours,ratio,cost",
     "deployment.web/app over: cpu 1 → 250m, memory 1Gi → 345Mi",
     "deployment.web frees cpu 1500m, memory 1358Mi",
-    "recommendations frame 1x11",
+    "recommendations frame 1x12",
   ]);
 });

@@ -17,6 +17,8 @@ export const DEFAULT_MIN_CPU_MILLIS = 10;
 export const DEFAULT_MIN_MEMORY_BYTES = 100 * 2 ** 20;
 /** Less history than this and the row says "not enough data" instead of advising (a day covers a daily cycle). */
 export const DEFAULT_MIN_HISTORY_MS = 24 * 3_600_000;
+/** Data (history, counted in samples × step) at which a recommendation's confidence is 100 %: a weekly cycle (confidence.ts). */
+export const DEFAULT_CONFIDENT_HISTORY_MS = 7 * 24 * 3_600_000;
 /** Fewer points than this over the window is not enough data either, however long the span. */
 export const DEFAULT_MIN_SAMPLES = 10;
 /** A current value within ±10 % of the recommendation is "ok": closer advice is within noise. */
@@ -42,6 +44,7 @@ export interface RightsizingPolicy {
   readonly cpuLimitRatio: number | undefined;
   readonly minHistoryMs: number;
   readonly minSamples: number;
+  readonly confidentHistoryMs: number;
   readonly tolerance: number;
   readonly minCpuDifferenceMillis: number;
   readonly minMemoryDifferenceBytes: number;
@@ -60,6 +63,7 @@ export const DEFAULT_POLICY: RightsizingPolicy = {
   cpuLimitRatio: undefined,
   minHistoryMs: DEFAULT_MIN_HISTORY_MS,
   minSamples: DEFAULT_MIN_SAMPLES,
+  confidentHistoryMs: DEFAULT_CONFIDENT_HISTORY_MS,
   tolerance: DEFAULT_TOLERANCE,
   minCpuDifferenceMillis: DEFAULT_MIN_CPU_DIFFERENCE_MILLIS,
   minMemoryDifferenceBytes: DEFAULT_MIN_MEMORY_DIFFERENCE_BYTES,
@@ -79,6 +83,7 @@ export interface PolicySettings {
   readonly memoryHeadroom?: string;
   readonly cpuHeadroom?: string;
   readonly minHistory?: string;
+  readonly confidentHistory?: string;
   readonly window?: string;
   readonly step?: string;
   readonly rateWindow?: string;
@@ -129,6 +134,7 @@ export function policyFrom(
         ? base.cpuLimitRatio
         : ratio("cpu limit ratio", settings.cpuLimitRatio, 1, 1, 100),
     minHistoryMs: duration("minimum history", settings.minHistory, base.minHistoryMs),
+    confidentHistoryMs: duration("confident history", settings.confidentHistory, base.confidentHistoryMs),
     windowMs: duration("window", settings.window, base.windowMs),
     stepMs: duration("step", settings.step, base.stepMs),
     rateWindowMs: duration("rate window", settings.rateWindow, base.rateWindowMs),

@@ -10,8 +10,10 @@
  *
  * A verdict compares the current request with the recommended one: within the tolerance (or
  * a difference below the minimum difference) is "ok", more is "over", less (or no request at
- * all) is "under". Too little history gives "unknown" with the reason.
+ * all) is "under". Too little history gives "unknown" with the reason ("not enough data") and
+ * confidence 0; otherwise the confidence grows with the data behind the advice (confidence.ts).
  */
+import { confidenceOf } from "./confidence.js";
 import { peak, quantile } from "./percentile.js";
 import type { RightsizingPolicy } from "./policy.js";
 
@@ -45,6 +47,8 @@ export interface ContainerRecommendation {
   /** Undefined when there is not enough data. */
   readonly recommended: ContainerResources | undefined;
   readonly verdict: { readonly cpu: Verdict; readonly memory: Verdict };
+  /** 0..1, how much data is behind the advice (confidence.ts); 0 with "not enough data". */
+  readonly confidence: number;
   /** Measured inputs, so a reader can check the arithmetic. */
   readonly evidence: {
     readonly cpuPercentileCores: number | undefined;
@@ -80,6 +84,7 @@ export function recommendContainer(
       current,
       recommended: undefined,
       verdict: { cpu: "unknown", memory: "unknown" },
+      confidence: 0,
       evidence,
       reason: shortage ?? "not enough data: no samples",
     };
@@ -122,6 +127,7 @@ export function recommendContainer(
         policy.minMemoryDifferenceBytes,
       ),
     },
+    confidence: confidenceOf(usage.historyMs, samples, policy),
     evidence,
     ...(reason !== undefined ? { reason } : {}),
   };

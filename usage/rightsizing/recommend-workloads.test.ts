@@ -87,6 +87,38 @@ test("a Deployment's pods pool into one recommendation per container, with savin
   expect(web?.verdict).toBe("over");
   // (1000m − 300m + 100m − 10m) × 2 replicas; (1024 − 345 + 128 − 100) MiB × 2.
   expect(web?.delta).toEqual({ cpuMillis: 1580, memoryBytes: 707 * 2 * MIB });
+  // 15 minutes of data of a week: floor(900 s / 604800 s × 100) % — both containers alike.
+  expect(web?.confidence).toBe(0);
+  expect(app?.confidence).toBe(Math.floor((900_000 / (7 * 24 * 3_600_000)) * 100) / 100);
+  expect(web?.autoscaler).toBeUndefined();
+});
+
+test("confidence is the least of the containers'; an HPA on cpu of the same Deployment is flagged", () => {
+  const pods = [pod("web-abc-1", { kind: "ReplicaSet", name: "web-abc" }, { hash: "abc" })];
+  const consumption: Consumption = new Map([
+    [
+      "shop/web-abc-1",
+      new Map([
+        ["app", series(0.2, 300 * MIB)],
+        ["proxy", series(0.01, 50 * MIB, 1_300)], // 6 minutes later: the same span
+      ]),
+    ],
+  ]);
+  // A confident history of 20 minutes: app has 10 minutes of data (0.5), proxy 10 as well.
+  const short = { ...policy, confidentHistoryMs: 20 * 60_000 };
+  const autoscalers = new Map([["shop/Deployment/web", { name: "web-hpa", resources: ["cpu"] }]]);
+  const [web] = recommendWorkloads(pods, consumption, short, autoscalers);
+  expect(web?.containers.map((c) => c.confidence)).toEqual([0.5, 0.5]);
+  expect(web?.confidence).toBe(0.5);
+  expect(web?.autoscaler).toEqual({ name: "web-hpa", resources: ["cpu"] });
+  // Another workload's HPA does not flag this one.
+  const [unflagged] = recommendWorkloads(
+    pods,
+    consumption,
+    short,
+    new Map([["shop/Deployment/api", { name: "x", resources: ["cpu"] }]]),
+  );
+  expect(unflagged?.autoscaler).toBeUndefined();
 });
 
 test("workloads without samples say unknown and save nothing; an OOM kill shows", () => {
@@ -101,6 +133,7 @@ test("workloads without samples say unknown and save nothing; an OOM kill shows"
   expect(db?.containers.find((c) => c.container === "app")?.recommended?.memoryRequestBytes).toBe(1229 * MIB); // 1Gi × 1.2
   expect(job?.name).toBe("job.job");
   expect(job?.verdict).toBe("unknown");
+  expect(job?.confidence).toBe(0);
   expect(job?.delta).toEqual({ cpuMillis: 0, memoryBytes: 0 });
 });
 

@@ -2,7 +2,8 @@
  * Recommendations for every workload of a set of pods, pure: pods grouped by workload
  * (workload-of.ts), each container's consumption pooled over the workload's pods, current
  * values read from the workload's newest pod, and the estimated reserved resources saved
- * (current > recommended) or missing (current < recommended) over its running replicas.
+ * (current > recommended) or missing (current < recommended) over its running replicas; with
+ * the HPAs krm caches, a workload scaled on cpu or memory is flagged (autoscalers.ts).
  */
 import {
   parseResourceList,
@@ -10,6 +11,8 @@ import {
   type ContainerLike,
   type PodLike,
 } from "../../capacity/model/index.js";
+import { workloadKey, type AutoscalerFlag } from "./autoscalers.js";
+import { workloadConfidence } from "./confidence.js";
 import type { Consumption } from "./consumption.js";
 import type { RightsizingPolicy } from "./policy.js";
 import {
@@ -46,6 +49,10 @@ export interface WorkloadRecommendation {
   readonly containers: readonly ContainerRecommendation[];
   /** Worst verdict over its containers and resources: under > over > ok > unknown. */
   readonly verdict: Verdict;
+  /** 0..1: the least confidence of its containers (confidence.ts). */
+  readonly confidence: number;
+  /** An HPA scaling this workload on cpu or memory, which the advice would change (autoscalers.ts). */
+  readonly autoscaler?: AutoscalerFlag;
   /**
    * Reserved resources freed (positive) or missing (negative) if the recommendation were
    * applied to every running replica: Σ containers (current − recommended) × replicas.
@@ -57,6 +64,7 @@ export function recommendWorkloads(
   pods: readonly RecommendablePod[],
   consumption: Consumption,
   policy: RightsizingPolicy,
+  autoscalers: ReadonlyMap<string, AutoscalerFlag> = new Map(),
 ): WorkloadRecommendation[] {
   const byWorkload = new Map<
     string,
@@ -91,6 +99,7 @@ export function recommendWorkloads(
       memoryBytes +=
         ((row.current.memoryRequestBytes ?? 0) - (row.recommended.memoryRequestBytes ?? 0)) * replicas;
     }
+    const autoscaler = autoscalers.get(workloadKey(namespace, workload));
     out.push({
       namespace,
       name: workloadName(workload),
@@ -98,6 +107,8 @@ export function recommendWorkloads(
       replicas,
       containers,
       verdict: worstVerdict(containers.flatMap((row) => [row.verdict.cpu, row.verdict.memory])),
+      confidence: workloadConfidence(containers),
+      ...(autoscaler !== undefined ? { autoscaler } : {}),
       delta: { cpuMillis, memoryBytes },
     });
   }

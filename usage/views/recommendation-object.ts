@@ -5,6 +5,7 @@
  * ready-to-apply strategic merge patch of the workload's containers.
  */
 import { formatQuantity } from "../../capacity/model/index.js";
+import type { AutoscalerFlag } from "../rightsizing/autoscalers.js";
 import type { ContainerResources } from "../rightsizing/recommend-container.js";
 import type { WorkloadRecommendation } from "../rightsizing/recommend-workloads.js";
 import type { RightsizingPolicy } from "../rightsizing/policy.js";
@@ -60,6 +61,7 @@ export function recommendationObject(
     spec: { targetRef: { kind: recommendation.workload.kind, name: recommendation.workload.name } },
     status: {
       verdict: recommendation.verdict,
+      confidence: recommendation.confidence,
       replicas: recommendation.replicas,
       source: window.source,
       window: {
@@ -73,6 +75,7 @@ export function recommendationObject(
         current: resourcesJson(row.current),
         ...(row.recommended !== undefined ? { recommended: resourcesJson(row.recommended) } : {}),
         verdict: row.verdict,
+        confidence: row.confidence,
         evidence: {
           ...(row.evidence.cpuPercentileCores !== undefined
             ? { cpuPercentile: cpuText(Math.ceil(row.evidence.cpuPercentileCores * 1000)) }
@@ -86,6 +89,16 @@ export function recommendationObject(
         },
         ...(row.reason !== undefined ? { reason: row.reason } : {}),
       })),
+      ...(recommendation.autoscaler !== undefined
+        ? {
+            autoscaler: {
+              kind: "HorizontalPodAutoscaler",
+              name: recommendation.autoscaler.name,
+              resources: recommendation.autoscaler.resources,
+              warning: autoscalerWarning(recommendation.autoscaler),
+            },
+          }
+        : {}),
       // Positive: reserved resources freed by applying it to every running replica; negative: missing.
       reservedDelta: { cpu: cpuText(delta.cpuMillis), memory: memoryText(delta.memoryBytes) },
       ...(patchContainers.length > 0 && recommendation.workload.kind !== "Pod"
@@ -93,6 +106,18 @@ export function recommendationObject(
         : {}),
     },
   };
+}
+
+/** Why an HPA on the same resource matters, as the object and `krm report rightsizing` say it. */
+export function autoscalerWarning(autoscaler: AutoscalerFlag): string {
+  return `HorizontalPodAutoscaler ${autoscaler.name} scales on ${autoscaler.resources.join(" and ")} utilization of the requests: changing them changes when it scales`;
+}
+
+/** The Confidence cell: a percentage, or "not enough data" (confidence.ts). */
+export function confidenceText(recommendation: WorkloadRecommendation): string {
+  return recommendation.confidence === 0 && recommendation.verdict === "unknown"
+    ? "not enough data"
+    : `${Math.round(recommendation.confidence * 100)}%`;
 }
 
 export const RECOMMENDATION_COLUMNS = [
@@ -108,6 +133,14 @@ export const RECOMMENDATION_COLUMNS = [
     type: "string",
     format: "",
     description: "over, under, ok or unknown (not enough data).",
+    priority: 0,
+  },
+  {
+    name: "Confidence",
+    type: "string",
+    format: "",
+    description:
+      'How much data is behind the advice (100 % = a week), or "not enough data" below --min-history.',
     priority: 0,
   },
   {
@@ -152,6 +185,14 @@ export const RECOMMENDATION_COLUMNS = [
     description: "Span of consumption data behind the advice.",
     priority: 1,
   },
+  {
+    name: "HPA",
+    type: "string",
+    format: "",
+    description:
+      "A HorizontalPodAutoscaler scaling the workload on cpu/memory, which the advice would change.",
+    priority: 1,
+  },
 ] as const;
 
 export function recommendationCells(recommendation: WorkloadRecommendation): (string | number)[] {
@@ -175,6 +216,7 @@ export function recommendationCells(recommendation: WorkloadRecommendation): (st
   return [
     recommendation.name,
     recommendation.verdict,
+    confidenceText(recommendation),
     recommendation.replicas,
     pair(
       sum((r) => r.cpuRequestMillis, current),
@@ -189,5 +231,8 @@ export function recommendationCells(recommendation: WorkloadRecommendation): (st
     cpuText(recommendation.delta.cpuMillis),
     memoryText(recommendation.delta.memoryBytes),
     `${Math.round(history / 60_000)}m`,
+    recommendation.autoscaler === undefined
+      ? "<none>"
+      : `${recommendation.autoscaler.name} (${recommendation.autoscaler.resources.join(",")})`,
   ];
 }

@@ -17,12 +17,13 @@ import {
   NotFoundError,
   ServiceUnavailableError,
 } from "../../api/errors.js";
-import { requireServable } from "../../api/served-kind.js";
+import { isServable, requireServable } from "../../api/served-kind.js";
 import { parseCachedObject } from "../../api/replica/cached-object.js";
 import { createRedis } from "../../core/redis-connection.js";
 import { ledgerKeys } from "../../core/redis-keys.js";
 import { hourRange, readGroupTotals } from "../ledger/ledger-reader.js";
 import type { MetricsQuerier } from "../prometheus/prometheus-client.js";
+import { autoscalersByWorkload, type AutoscalerLike } from "../rightsizing/autoscalers.js";
 import { readConsumption } from "../rightsizing/consumption.js";
 import type { RightsizingPolicy } from "../rightsizing/policy.js";
 import {
@@ -85,6 +86,7 @@ export function usageViews(
       const objects: RecommendablePod[] = [];
       for (const object of pods.replica.objectsAt(pods.replica.position, namespace, "") ?? [])
         objects.push(parseCachedObject(object) as RecommendablePod);
+      const autoscalers = autoscalersByWorkload(cachedAutoscalers(context, namespace));
       const entry = {
         at,
         fromMs: at - options.policy.windowMs,
@@ -93,7 +95,7 @@ export function usageViews(
           ...(namespace !== undefined ? { namespace } : {}),
           endMs: at,
         }).then(
-          (consumption) => recommendWorkloads(objects, consumption, options.policy),
+          (consumption) => recommendWorkloads(objects, consumption, options.policy, autoscalers),
           (error: unknown) => {
             cache.delete(key);
             throw new ServiceUnavailableError(
@@ -284,4 +286,16 @@ export function usageViews(
       },
     };
   };
+}
+
+/** The HPAs krm caches (when autoscaling's horizontalpodautoscalers is one of its kinds and servable); else none. */
+function cachedAutoscalers(context: DerivedViewsContext, namespace: string | undefined): AutoscalerLike[] {
+  for (const kind of context.kinds.values()) {
+    if (kind.spec.resource !== "horizontalpodautoscalers" || kind.spec.group !== "autoscaling") continue;
+    if (!isServable(kind)) return [];
+    return [...(kind.replica.objectsAt(kind.replica.position, namespace, "") ?? [])].map(
+      (object) => parseCachedObject(object) as AutoscalerLike,
+    );
+  }
+  return [];
 }
