@@ -15,12 +15,6 @@ dir="$here/credentials"
 # The key prefix the ACL users are limited to; keep it equal to KRM_KEY_PREFIX.
 prefix=${KRM_KEY_PREFIX:-krm}
 
-if [ "${1:-}" = "--rotate" ]; then
-  rm -rf "$dir"
-elif [ -f "$dir/users.acl" ]; then
-  exit 0
-fi
-
 random() { od -An -N24 -tx1 /dev/urandom | tr -d ' \n'; }
 sha256() {
   if command -v sha256sum >/dev/null 2>&1; then printf %s "$1" | sha256sum | cut -d' ' -f1
@@ -28,6 +22,26 @@ sha256() {
   else printf %s "$1" | openssl dgst -sha256 -r | cut -d' ' -f1
   fi
 }
+# The ledger's Redis user: read krm's keys; write only the usage ledger's (<prefix>:{usage}:*),
+# through its one script (usage/ledger/ledger-script.ts: HGET, HSET, HINCRBYFLOAT, PEXPIREAT).
+ledger_user() {
+  echo "user ledger on #$(sha256 "$1") resetkeys %R~$prefix:* ~$prefix:{usage}:* resetchannels -@all +@read +@connection +multi +exec +discard +eval +evalsha +hset +hincrbyfloat +pexpireat -@dangerous +info"
+}
+
+if [ "${1:-}" = "--rotate" ]; then
+  rm -rf "$dir"
+elif [ -f "$dir/users.acl" ]; then
+  # Credentials from before the ledger had a Redis user of its own: add it, keep the rest.
+  if [ ! -f "$dir/ledger.env" ]; then
+    umask 077
+    ledger=$(random)
+    # noclobber: of concurrent runs, only the one that creates ledger.env adds the user.
+    if (set -C && printf 'REDIS_URL=redis://ledger:%s@redis:6379\n' "$ledger" >"$dir/ledger.env") 2>/dev/null; then
+      ledger_user "$ledger" >>"$dir/users.acl"
+    fi
+  fi
+  exit 0
+fi
 
 # Written to a folder of its own and moved into place at once, so a concurrent run (or an
 # interrupted one) never leaves half a set behind.
@@ -39,6 +53,7 @@ admin=$(random)
 pipeline=$(random)
 api=$(random)
 metrics=$(random)
+ledger=$(random)
 
 # Redis ACL users (redis.io/docs/latest/operate/oss_and_stack/management/security/acl/), by
 # their passwords' SHA-256 only. Each user may touch krm's keys only (~prefix:*), no
@@ -48,7 +63,8 @@ metrics=$(random)
 # - pipeline: streamer, verifier, aggregator — read and write;
 # - api: the API replicas — read-only, except the capacity leases (`<prefix>:{capacity}:lease*`,
 #   changed by the scripts of capacity/leases/lease-scripts.ts);
-# - metrics: the exporter — read-only, except its own cursor hashes (`<prefix>:{kind}:metrics-cursor`).
+# - metrics: the exporter — read-only, except its own cursor hashes (`<prefix>:{kind}:metrics-cursor`);
+# - ledger: the usage ledger — read-only, except the ledger's keys (`<prefix>:{usage}:*`, ledger_user above).
 cat >"$work/users.acl" <<EOF
 user default on nopass resetkeys resetchannels -@all +ping
 user admin on #$(sha256 "$admin") ~* &* +@all
@@ -56,9 +72,11 @@ user pipeline on #$(sha256 "$pipeline") resetkeys ~$prefix:* resetchannels -@all
 user api on #$(sha256 "$api") resetkeys %R~$prefix:* ~$prefix:{capacity}:lease* resetchannels -@all +@read +@connection +multi +exec +discard +eval +evalsha +hset +hdel +hincrby +incr +zadd +zrem +time -@dangerous +info
 user metrics on #$(sha256 "$metrics") resetkeys %R~$prefix:* ~$prefix:*:metrics-cursor resetchannels -@all +@read +@connection +multi +exec +discard +eval +evalsha +hset -@dangerous +info
 EOF
+ledger_user "$ledger" >>"$work/users.acl"
 
 printf 'REDIS_URL=redis://pipeline:%s@redis:6379\n' "$pipeline" >"$work/pipeline.env"
 printf 'REDIS_URL=redis://api:%s@redis:6379\n' "$api" >"$work/api.env"
+printf 'REDIS_URL=redis://ledger:%s@redis:6379\n' "$ledger" >"$work/ledger.env"
 
 # InfluxDB 1.x users, created by the image's init script on first start: an admin, the
 # exporter's write-only user and Chronograf's read-only user.

@@ -8,9 +8,10 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApiServer } from "../../api/index.js";
 import { BUILTIN_KINDS, type KindSpec } from "../../core/kinds.js";
-import { kindKeys } from "../../core/redis-keys.js";
+import { kindKeys, ledgerKeys } from "../../core/redis-keys.js";
 import type { RunningPart } from "../../core/running-part.js";
 import { startMetricsExporter } from "../../metrics/index.js";
+import { startLedger } from "../../usage/ledger/index.js";
 import { metricsCursorKey } from "../../metrics/metrics-cursor.js";
 import { httpGet } from "../api/helpers/http-get.js";
 import { startParts, stopParts } from "../pipeline/krm-parts.js";
@@ -29,12 +30,18 @@ import { DEPLOY_DIR, findGenerated, renderKustomization, type KubeObject } from 
 const pods = BUILTIN_KINDS.find((kind) => kind.id === "pods") as KindSpec;
 const keys = kindKeys(pods);
 const cursorKey = metricsCursorKey(pods);
+const ledger = ledgerKeys();
 
 let objects: readonly KubeObject[];
 let dir: string;
 let redis: RedisServer;
 /** REDIS_URL of each role, pointed at the test server instead of the Service `redis`. */
-const urls: Record<"pipeline" | "api" | "metrics", string> = { pipeline: "", api: "", metrics: "" };
+const urls: Record<"pipeline" | "api" | "metrics" | "ledger", string> = {
+  pipeline: "",
+  api: "",
+  metrics: "",
+  ledger: "",
+};
 
 function secretData(name: string): Record<string, string> {
   const data = (findGenerated(objects, "Secret", name)["data"] ?? {}) as Record<string, string>;
@@ -79,7 +86,7 @@ beforeAll(async () => {
   const aclPath = join(dir, "users.acl");
   await writeFile(aclPath, secretData("redis-acl")["users.acl"] ?? "");
   redis = await startRedis({ args: ["--aclfile", aclPath] });
-  for (const role of ["pipeline", "api", "metrics"] as const) {
+  for (const role of ["pipeline", "api", "metrics", "ledger"] as const) {
     urls[role] = (secretData(`krm-${role}-credentials`)["REDIS_URL"] ?? "").replace(
       "@redis:6379",
       `@127.0.0.1:${redis.port}`,
@@ -165,6 +172,41 @@ describe("with the metrics exporter's credentials", () => {
   });
 });
 
+describe("with the ledger's credentials", () => {
+  it("reads the cache and the change feed", async () => {
+    expect(await attempt(urls.ledger, ["HGET", keys.state, "default/web"])).toBe(
+      `ok: ${JSON.stringify('{"kind":"Pod"}')}`,
+    );
+    expect(await attempt(urls.ledger, ["XREVRANGE", keys.changes, "+", "-", "COUNT", "1"])).toMatch(/^ok: /);
+  });
+
+  it("writes the ledger's keys, its one write, and no other", async () => {
+    const hour = `${ledger.hourPrefix}0`;
+    expect(await attempt(urls.ledger, ["HINCRBYFLOAT", hour, "cpu\tnamespace:probe", "1"])).toBe('ok: "1"');
+    expect(await attempt(urls.ledger, ["PEXPIREAT", hour, "1"])).toBe("ok: 1");
+    // Through a script too, as the ledger writes; a script cannot reach past the user's keys.
+    expect(
+      await attempt(urls.ledger, [
+        "EVAL",
+        "return redis.call('HSET', KEYS[1], 'probe', '{}')",
+        "1",
+        ledger.cursors,
+      ]),
+    ).toBe("ok: 1");
+    for (const command of [
+      ...WRITES,
+      ...ADMIN,
+      ["HSET", "krm:{capacity}:leases", "probe", "{}"],
+      ["HSET", cursorKey, "events", "1-0"],
+      ["EVAL", "return redis.call('HSET', KEYS[1], 'forged', '1')", "1", "krm:{capacity}:leases"],
+      ["DEL", ledger.cursors],
+      ["HDEL", ledger.cursors, "probe"],
+    ])
+      expect(await attempt(urls.ledger, command), command.join(" ")).toBe("NOPERM");
+    expect(await attempt(urls.ledger, ["GET", "other-app:secret"])).toBe("NOPERM");
+  });
+});
+
 describe("with the pipeline's credentials", () => {
   it("keeps to krm's keys and to data commands", async () => {
     expect(await attempt(urls.pipeline, ["SET", "other-app:secret", "x"])).toBe("NOPERM");
@@ -216,6 +258,14 @@ describe("krm with each part under its own user", () => {
       feed: { blockMs: 200, checkIntervalMs: 200 },
     });
     running.push(api);
+    const usage = startLedger({
+      kinds: [pods],
+      redisUrl: urls.ledger,
+      labelKeys: ["team"],
+      logger,
+      blockMs: 200,
+    });
+    running.push(usage);
     running.push(
       await startMetricsExporter({
         kinds: [pods],
@@ -257,6 +307,21 @@ describe("krm with each part under its own user", () => {
         describeFailure: () => lines.join(""),
       },
     );
+    // The ledger credited the pod: its record exists, written by its script under its own user.
+    const uid = (await core.readNamespacedPod({ namespace, name: "web" })).metadata?.uid ?? "";
+    await waitUntil(
+      async () => {
+        const reply = await attempt(urls.ledger, ["HGET", ledger.objects("pods"), uid]);
+        return reply.startsWith('ok: "') ? reply : undefined;
+      },
+      {
+        what: "the ledger's record of the pod",
+        timeoutMs: 60_000,
+        intervalMs: 250,
+        describeFailure: () => lines.join(""),
+      },
+    );
+    expect(usage.followers[0]?.stats.writes ?? 0).toBeGreaterThan(0);
     expect(lines.filter((line) => /NOPERM|NOAUTH|WRONGPASS/.test(line))).toEqual([]);
   });
 });

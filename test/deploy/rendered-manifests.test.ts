@@ -19,7 +19,7 @@ import { envFromNames, envValue, workloadsOf, type Workload } from "./workloads.
 
 const PIPELINE_ROLES = ["streamer", "verifier", "aggregator"];
 /** krm's roles, each with its own Redis user (deploy/generate-credentials.sh). */
-const ROLES = ["pipeline", "api", "metrics"];
+const ROLES = ["pipeline", "api", "metrics", "ledger"];
 const KIND_ANNOTATION = "krm.io/kind";
 
 let objects: readonly KubeObject[];
@@ -266,16 +266,16 @@ describe("NetworkPolicies", () => {
   }
   const pipelineNames = (): string[] => pipelines().map((w) => w.object.metadata.name);
 
-  it("let only krm's pipelines, API and metrics reach Redis", () => {
-    expect(clientsOf("redis")).toEqual([...pipelineNames(), "krm-api", "krm-metrics"].sort());
+  it("let only krm's pipelines, API, metrics and ledger reach Redis", () => {
+    expect(clientsOf("redis")).toEqual([...pipelineNames(), "krm-api", "krm-ledger", "krm-metrics"].sort());
   });
 
   it("let only the metrics exporter and Chronograf reach InfluxDB", () => {
     expect(clientsOf("influxdb")).toEqual(["chronograf", "krm-metrics"]);
   });
 
-  it("let no pod reach Chronograf, the pipelines or the metrics exporter; the API stays reachable", () => {
-    for (const name of ["chronograf", "krm-metrics", ...pipelineNames()])
+  it("let no pod reach Chronograf, the pipelines, the metrics exporter or the ledger; the API stays reachable", () => {
+    for (const name of ["chronograf", "krm-metrics", "krm-ledger", ...pipelineNames()])
       expect(clientsOf(name), name).toEqual([]);
     expect(clientsOf("krm-api")).toBeUndefined();
   });
