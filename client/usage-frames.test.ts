@@ -61,7 +61,8 @@ const web: Recommendation = {
   },
 };
 
-describe("toDataFrame (danfojs installed)", () => {
+// The first test pays danfojs' cold import (several seconds on a loaded two-core machine).
+describe("toDataFrame (danfojs installed)", { timeout: 30_000 }, () => {
   it("a usage review: one row per group, the CSV columns, cost when priced", async () => {
     const frame = await usageReportFrame(report);
     expect(frame.columns).toEqual([
