@@ -18,7 +18,8 @@ export function confidenceOf(
   policy: Pick<RightsizingPolicy, "stepMs" | "confidentHistoryMs">,
 ): number {
   const dataMs = Math.max(0, Math.min(historyMs, samples * policy.stepMs));
-  return Math.floor(Math.min(1, dataMs / policy.confidentHistoryMs) * 100) / 100;
+  // The epsilon keeps float noise in the span (seconds × 1000) from dropping a whole hundredth.
+  return Math.floor(Math.min(1, dataMs / policy.confidentHistoryMs) * 100 + 1e-9) / 100;
 }
 
 /** A workload is as trustworthy as its least trustworthy container. */
