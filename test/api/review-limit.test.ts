@@ -13,7 +13,7 @@ import { createLogger } from "../../core/logger.js";
 import { DEFAULT_POLICY } from "../../usage/rightsizing/policy.js";
 import { usageViews } from "../../usage/views/usage-views.js";
 import { startFaultProxy, type FaultProxy } from "../support/fault-proxy.js";
-import { startRedis, type RedisServer } from "../support/redis-server.js";
+import { startRedis, type RedisServer } from "../../local/redis-server.js";
 
 const logger = createLogger("review-limit-test", process.env["KRM_TEST_LOG_LEVEL"] ?? "warn");
 let redis: RedisServer;

@@ -1,8 +1,8 @@
 /**
- * Issue 11, "how this is checked": on the LIFELIKE cluster (test/support/lifelike-cluster.ts:
+ * Issue 11, "how this is checked": on the LIFELIKE cluster (local/cluster/lifelike-cluster.ts:
  * real kube-scheduler, kube-controller-manager, kwok), a scripted workload whose reserved
  * core-hours are known in advance — two Jobs in two namespaces whose pods kwok completes after
- * a set delay (test/cluster/kwok-stages.yaml, `pod-complete.stage.kwok.x-k8s.io/delay`) — runs
+ * a set delay (local/cluster/kwok-stages.yaml, `pod-complete.stage.kwok.x-k8s.io/delay`) — runs
  * through krm's pipeline, the ledger and the API. A usagereview over the window answers, per
  * namespace and per team label, the core-hours and GiB-hours computed here from the timestamps
  * the API server reports (scheduled → finished, × requests), within the accuracy bound of
@@ -19,11 +19,11 @@ import { startLedger, type RunningLedger } from "../../usage/ledger/index.js";
 import { DEFAULT_POLICY } from "../../usage/rightsizing/policy.js";
 import { usageViews } from "../../usage/views/usage-views.js";
 import { startKrmStack, type KrmStack } from "../api/helpers/krm-stack.js";
-import type { ControlPlane } from "../support/control-plane.js";
-import { httpRequestText } from "../support/http-request.js";
-import { startLifelikeCluster } from "../support/lifelike-cluster.js";
-import { lifelikeNode } from "../support/lifelike-node.js";
-import { waitUntil } from "../support/wait-until.js";
+import type { ControlPlane } from "../../local/cluster/control-plane.js";
+import { httpRequestText } from "../../local/http-request.js";
+import { startLifelikeCluster } from "../../local/cluster/lifelike-cluster.js";
+import { lifelikeNode } from "../../local/cluster/lifelike-node.js";
+import { waitUntil } from "../../local/wait-until.js";
 
 const GIB = 2 ** 30;
 const HOUR_SECONDS = 3600;
