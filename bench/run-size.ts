@@ -127,6 +127,8 @@ export async function runSize(
       logDir: ctx.workDir,
       logLevel: "warn",
       auths: options.auths,
+      // Plain reads only: capacity views would need kinds (namespaces, resourcequotas) the bench does not stream.
+      serveArgs: ["--no-capacity"],
       ...(profileDir !== undefined && options.cpuProfile ? { cpuProfileDir: profileDir } : {}),
       ...(profileDir !== undefined && options.heapSnapshot ? { heapSnapshotDir: profileDir } : {}),
     });
