@@ -45,6 +45,7 @@ export const BUILTIN_KINDS: readonly KindSpec[] = [
     kind: "Pod",
     namespaced: true,
     shortNames: ["po"],
+    categories: ["all"],
     fieldSelectors: [
       "spec.nodeName",
       "spec.restartPolicy",
@@ -64,6 +65,7 @@ export const BUILTIN_KINDS: readonly KindSpec[] = [
     kind: "Deployment",
     namespaced: true,
     shortNames: ["deploy"],
+    categories: ["all"],
     fieldSelectors: [],
   },
   {
@@ -84,6 +86,7 @@ export const BUILTIN_KINDS: readonly KindSpec[] = [
     kind: "Service",
     namespaced: true,
     shortNames: ["svc"],
+    categories: ["all"],
     fieldSelectors: [],
   },
   {

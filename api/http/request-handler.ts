@@ -11,6 +11,7 @@ import { objectKey } from "../../core/object-key.js";
 import { authorizePath, clientOf } from "../auth/path-access.js";
 import { resourceAttributesOf } from "../auth/request-attributes.js";
 import type { RequestGuard } from "../auth/types.js";
+import { aggregatedAnswer } from "../discovery/aggregated.js";
 import type { Discovery } from "../discovery/discovery.js";
 import {
   ApiError,
@@ -34,6 +35,8 @@ import type { DerivedViews } from "./derived-views.js";
 import { sendError, sendJson, sendText } from "./respond.js";
 import { hostAllowed } from "./host-check.js";
 import { routeOf, type Route } from "./route.js";
+
+const VARY_ACCEPT = { Vary: "Accept" };
 
 /** Longest request target accepted (kube-apiserver's limit is similar); longer is 414. */
 export const MAX_URL_LENGTH = 16 * 1024;
@@ -125,11 +128,18 @@ export function createRequestHandler(context: RequestHandlerContext): RequestHan
         return "status";
       }
       case "api-root":
-        sendJson(response, 200, context.discovery.api);
+      case "apis-root": {
+        const root = route.type === "api-root" ? "api" : "apis";
+        const aggregated = aggregatedAnswer(context.discovery.aggregated, root, request.headers.accept);
+        // The answer depends on Accept: caches must keep the two forms apart.
+        if (aggregated === undefined) sendJson(response, 200, context.discovery[root], VARY_ACCEPT);
+        else
+          sendJson(response, 200, aggregated.body, {
+            ...VARY_ACCEPT,
+            "Content-Type": aggregated.contentType,
+          });
         return "discovery";
-      case "apis-root":
-        sendJson(response, 200, context.discovery.apis);
-        return "discovery";
+      }
       case "api-group": {
         const body = context.discovery.groups.get(route.group);
         if (body === undefined) throw notFound();

@@ -18,7 +18,8 @@ export function sendJson(
 ): void {
   const length =
     typeof body === "string" ? Buffer.byteLength(body) : Buffer.isBuffer(body) ? body.length : body.length;
-  response.writeHead(code, { ...headers, "Content-Type": "application/json", "Content-Length": length });
+  // A Content-Type among `headers` (a negotiated JSON form, accept.ts) replaces the plain one.
+  response.writeHead(code, { "Content-Type": "application/json", ...headers, "Content-Length": length });
   if (typeof body === "string" || Buffer.isBuffer(body)) {
     response.end(body);
     return;

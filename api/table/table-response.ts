@@ -5,10 +5,13 @@
  * object (`Object`) or nothing (`None`).
  */
 import { BadRequestError } from "../errors.js";
+import { negotiatedVersion, type JsonForm } from "../http/accept.js";
 import { parseCachedObject, type CachedObject } from "../replica/cached-object.js";
 import type { KindSpec } from "../../core/kinds.js";
 import { builtinTableSpec, NAME_AGE_TABLE, type TableSpec } from "./columns.js";
 import { printerColumnsTable } from "./printer-columns.js";
+
+const TABLE_FORM: JsonForm = { as: "Table", group: "meta.k8s.io", versions: ["v1", "v1beta1"] };
 
 export type IncludeObject = "None" | "Metadata" | "Object";
 
@@ -23,24 +26,7 @@ export function tableRequestOf(
   accept: string | undefined,
   params: URLSearchParams,
 ): TableRequest | undefined {
-  if (accept === undefined || !accept.includes("as=Table")) return undefined;
-  let version: string | undefined;
-  for (const range of accept.split(",")) {
-    const parameters = new Map(
-      range
-        .split(";")
-        .slice(1)
-        .map((p) => p.trim().split("=") as [string, string | undefined])
-        .map(([k, v]) => [k, v ?? ""]),
-    );
-    if (parameters.get("as") === "Table" && parameters.get("g") === "meta.k8s.io") {
-      const v = parameters.get("v");
-      if (v === "v1" || v === "v1beta1") {
-        version = v;
-        break;
-      }
-    }
-  }
+  const version = negotiatedVersion(accept, TABLE_FORM);
   if (version === undefined) return undefined;
   const include = params.get("includeObject") ?? "Metadata";
   if (include !== "None" && include !== "Metadata" && include !== "Object") {
