@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,6 +9,7 @@ import { sharedCluster } from "../support/shared-cluster.js";
 import { waitUntil } from "../../local/wait-until.js";
 import { httpGet, json } from "./helpers/http-get.js";
 import { startKrmStack, type KrmStack } from "./helpers/krm-stack.js";
+import { tableCells, writeKrmKubeconfig } from "./helpers/kubectl-output.js";
 
 /**
  * A custom kind configured as `group/version/resource/Kind` takes its CRD's short names,
@@ -84,20 +85,6 @@ describe("a CRD's presentation through krm", () => {
     join(dir, "server-cache"),
     ...args,
   ];
-  /** Cells cut at the header's column offsets, AGE left out (it is computed at print time). */
-  const withoutAge = (out: string): string[][] => {
-    const lines = out.split("\n").filter((l) => l !== "");
-    const header = lines[0] ?? "";
-    const headings = [...header.matchAll(/\S+(?: \S+)*/g)];
-    const starts = headings.map((m) => m.index);
-    const ageAt = headings.findIndex((m) => m[0] === "AGE");
-    return lines.map((line) =>
-      starts
-        .map((start, i) => line.slice(start, starts[i + 1] ?? line.length).trim())
-        .filter((_, i) => i !== ageAt),
-    );
-  };
-
   beforeAll(async () => {
     await kubectlOk(onServer(["apply", "-f", "-"]), { input: JSON.stringify(crd) });
     await kubectlOk(
@@ -118,18 +105,7 @@ describe("a CRD's presentation through krm", () => {
       kubeConfig: admin,
       api: { kubeConfig: admin },
     });
-    krmKubeconfig = join(dir, "krm.kubeconfig");
-    writeFileSync(
-      krmKubeconfig,
-      JSON.stringify({
-        apiVersion: "v1",
-        kind: "Config",
-        clusters: [{ name: "krm", cluster: { server: stack.api.url } }],
-        users: [{ name: "u", user: {} }],
-        contexts: [{ name: "krm", context: { cluster: "krm", user: "u" } }],
-        "current-context": "krm",
-      }),
-    );
+    krmKubeconfig = writeKrmKubeconfig(join(dir, "krm.kubeconfig"), stack.api.url);
     await waitUntil(
       async () => {
         const list = json<{ items: unknown[] }>(
@@ -165,8 +141,8 @@ describe("a CRD's presentation through krm", () => {
     ["the plural", () => ["widgets"]],
   ])("kubectl get by %s prints the API server's table (ages aside)", async (_what, target) => {
     const args = ["get", ...target(), "-n", ns];
-    const fromKrm = withoutAge(await kubectlOk(onKrm(args)));
-    const fromServer = withoutAge(await kubectlOk(onServer(args)));
+    const fromKrm = tableCells(await kubectlOk(onKrm(args)));
+    const fromServer = tableCells(await kubectlOk(onServer(args)));
     expect(fromKrm[0]).toEqual(
       target().includes("wide")
         ? ["NAME", "SIZE", "REPLICAS", "READY", "TAGS", "ENABLED", "ZONE"]

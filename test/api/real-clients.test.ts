@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -17,6 +17,7 @@ import { sharedCluster } from "../support/shared-cluster.js";
 import { waitUntil } from "../../local/wait-until.js";
 import { httpGet, json } from "./helpers/http-get.js";
 import { startKrmStack, type KrmStack } from "./helpers/krm-stack.js";
+import { tableCells, writeKrmKubeconfig } from "./helpers/kubectl-output.js";
 
 /**
  * kubectl and @kubernetes/client-node work against krm unchanged, and krm answers what the
@@ -100,18 +101,7 @@ describe("real clients against krm", () => {
     );
     await Promise.all(creates);
     stack = await startKrmStack({ kinds: BUILTIN_KINDS, kubeConfig: admin });
-    krmKubeconfig = join(dir, "krm.kubeconfig");
-    writeFileSync(
-      krmKubeconfig,
-      JSON.stringify({
-        apiVersion: "v1",
-        kind: "Config",
-        clusters: [{ name: "krm", cluster: { server: stack.api.url } }],
-        users: [{ name: "u", user: {} }],
-        contexts: [{ name: "krm", context: { cluster: "krm", user: "u" } }],
-        "current-context": "krm",
-      }),
-    );
+    krmKubeconfig = writeKrmKubeconfig(join(dir, "krm.kubeconfig"), stack.api.url);
     await waitUntil(
       async () => {
         const pods = json<{ items: unknown[] }>(
@@ -149,23 +139,9 @@ describe("real clients against krm", () => {
     ["ingress", []],
     ["pods", ["-o", "wide"]],
   ])("kubectl get %s %j prints the API server's table (ages aside)", async (resource, extra) => {
-    // AGE is computed at print time and may differ by a second between the two answers.
-    // Cells are cut at the header's column offsets (kubectl aligns them), so an empty cell
-    // such as an ingress without ADDRESS does not shift the columns after it.
-    const withoutAge = (out: string): string[][] => {
-      const lines = out.split("\n").filter((l) => l !== "");
-      const header = lines[0] ?? "";
-      const starts = [...header.matchAll(/\S+(?: \S+)*/g)].map((m) => m.index);
-      const ageAt = [...header.matchAll(/\S+(?: \S+)*/g)].findIndex((m) => m[0] === "AGE");
-      return lines.map((line) =>
-        starts
-          .map((start, i) => line.slice(start, starts[i + 1] ?? line.length).trim())
-          .filter((_, i) => i !== ageAt),
-      );
-    };
     const args = ["get", resource, "-n", ns, ...extra];
-    const fromKrm = withoutAge(await kubectlOk(onKrm(args)));
-    const fromServer = withoutAge(await kubectlOk(onServer(args)));
+    const fromKrm = tableCells(await kubectlOk(onKrm(args)));
+    const fromServer = tableCells(await kubectlOk(onServer(args)));
     expect(fromKrm).toEqual(fromServer);
   });
 
