@@ -15,10 +15,34 @@ export const AGGREGATED_DISCOVERY: JsonForm = {
 
 export type DiscoveryRoot = "api" | "apis";
 
+/** The document's types (k8s.io/api/apidiscovery/v2), the fields krm fills. */
+export interface ApiResourceDiscovery {
+  readonly resource: string;
+  readonly responseKind: { readonly group: string; readonly version: string; readonly kind: string };
+  readonly scope: "Namespaced" | "Cluster";
+  readonly singularResource: string;
+  readonly verbs: readonly string[];
+  readonly shortNames?: readonly string[];
+  readonly categories?: readonly string[];
+}
+export interface ApiGroupDiscovery {
+  readonly metadata: { readonly name: string };
+  readonly versions: readonly {
+    readonly version: string;
+    readonly resources: readonly ApiResourceDiscovery[];
+    readonly freshness: "Current" | "Stale";
+  }[];
+}
+export interface ApiGroupDiscoveryList {
+  readonly kind: string;
+  readonly apiVersion: string;
+  readonly items: readonly ApiGroupDiscovery[];
+}
+
 /** Bodies by root, then by apidiscovery.k8s.io version. */
 export type AggregatedBodies = Readonly<Record<DiscoveryRoot, ReadonlyMap<string, string>>>;
 
-function resourceDiscovery(gv: ServedGroupVersion, r: ServedResource): object {
+function resourceDiscovery(gv: ServedGroupVersion, r: ServedResource): ApiResourceDiscovery {
   return {
     resource: r.name,
     responseKind: { group: gv.group, version: gv.version, kind: r.kind },
@@ -35,7 +59,7 @@ function resourceDiscovery(gv: ServedGroupVersion, r: ServedResource): object {
  * versions in served order (the first is preferred, as in the plain APIGroup). krm serves no
  * subresources, so none are listed; every version is "Current" (krm aggregates no servers).
  */
-function groupItems(served: readonly ServedGroupVersion[], root: DiscoveryRoot): object[] {
+function groupItems(served: readonly ServedGroupVersion[], root: DiscoveryRoot): ApiGroupDiscovery[] {
   const inRoot = served.filter((gv) => (root === "api") === (gv.group === ""));
   const groups = [...new Set(inRoot.map((gv) => gv.group))];
   return groups.map((name) => ({
@@ -45,7 +69,7 @@ function groupItems(served: readonly ServedGroupVersion[], root: DiscoveryRoot):
       .map((gv) => ({
         version: gv.version,
         resources: gv.resources.map((r) => resourceDiscovery(gv, r)),
-        freshness: "Current",
+        freshness: "Current" as const,
       })),
   }));
 }
@@ -61,7 +85,7 @@ export function aggregatedBodies(served: readonly ServedGroupVersion[]): Aggrega
           apiVersion: `${AGGREGATED_DISCOVERY.group}/${version}`,
           metadata: {},
           items,
-        }),
+        } satisfies ApiGroupDiscoveryList & { metadata: object }),
       ]),
     );
   };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BUILTIN_KINDS, parseCustomKind, type KindSpec } from "../../core/kinds.js";
 import { CAPACITY_RESOURCES } from "../../capacity/serve/resources.js";
-import { AGGREGATED_DISCOVERY, aggregatedAnswer } from "./aggregated.js";
+import { AGGREGATED_DISCOVERY, aggregatedAnswer, type ApiGroupDiscoveryList } from "./aggregated.js";
 import { buildDiscovery } from "./discovery.js";
 
 const widgets: KindSpec = {
@@ -16,23 +16,6 @@ const discovery = buildDiscovery([...BUILTIN_KINDS, widgets], [capacity]);
 const CLIENT_GO_ACCEPT =
   "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json";
 
-interface ResourceDiscovery {
-  resource: string;
-  responseKind: { group: string; version: string; kind: string };
-  scope: string;
-  singularResource: string;
-  verbs: string[];
-  shortNames?: string[];
-  categories?: string[];
-}
-interface GroupDiscoveryList {
-  kind: string;
-  apiVersion: string;
-  items: {
-    metadata: { name: string };
-    versions: { version: string; freshness: string; resources: ResourceDiscovery[] }[];
-  }[];
-}
 interface ApiResourceList {
   groupVersion: string;
   resources: {
@@ -46,8 +29,8 @@ interface ApiResourceList {
   }[];
 }
 
-const aggregated = (root: "api" | "apis", version = "v2"): GroupDiscoveryList =>
-  JSON.parse(discovery.aggregated[root].get(version) ?? "null") as GroupDiscoveryList;
+const aggregated = (root: "api" | "apis", version = "v2"): ApiGroupDiscoveryList =>
+  JSON.parse(discovery.aggregated[root].get(version) ?? "null") as ApiGroupDiscoveryList;
 
 describe("aggregated discovery", () => {
   it("lists the core group under /api and every other group under /apis, preferred version first", () => {

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ApiGroupDiscoveryList } from "../../api/discovery/aggregated.js";
 import { capacityViews } from "../../capacity/serve/capacity-views.js";
 import { BUILTIN_KINDS, parseCustomKind } from "../../core/kinds.js";
 import { DEFAULT_POLICY } from "../../usage/rightsizing/policy.js";
@@ -17,24 +18,6 @@ import { loggedGetPaths, tableCells, writeKrmKubeconfig } from "./helpers/kubect
 /** What client-go 1.32 (kubectl) sends to /api and /apis. */
 const CLIENT_GO_ACCEPT =
   "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json";
-
-interface ResourceDiscovery {
-  resource: string;
-  responseKind?: { group: string; version: string; kind: string };
-  scope: string;
-  singularResource: string;
-  verbs: string[];
-  shortNames?: string[];
-  categories?: string[];
-}
-interface GroupDiscoveryList {
-  kind: string;
-  apiVersion: string;
-  items: {
-    metadata: { name: string };
-    versions: { version: string; freshness?: string; resources: ResourceDiscovery[] }[];
-  }[];
-}
 
 /** The groups krm computes itself (docs/derived-views.md); the API server has none of them. */
 const DERIVED_GROUPS = ["capacity.krm.dev", "usage.krm.dev"];
@@ -97,7 +80,7 @@ describe("aggregated discovery through krm", () => {
       ...(url.startsWith("https:") ? { ca: readFileSync(cluster.caPath) } : {}),
     });
     expect(result.status).toBe(200);
-    return { contentType: result.headers["content-type"], list: json<GroupDiscoveryList>(result) };
+    return { contentType: result.headers["content-type"], list: json<ApiGroupDiscoveryList>(result) };
   };
 
   beforeAll(async () => {
@@ -182,7 +165,7 @@ describe("aggregated discovery through krm", () => {
             expect(served?.shortNames ?? []).toEqual(resource.shortNames ?? []);
             expect(served?.categories ?? []).toEqual(resource.categories ?? []);
             // krm is read-only: its verbs are some of the server's.
-            expect(served?.verbs).toEqual(expect.arrayContaining(verbs));
+            expect(served?.verbs).toEqual(expect.arrayContaining([...verbs]));
             compared.push(resource.resource);
           }
         }
