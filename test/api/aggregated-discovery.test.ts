@@ -10,7 +10,7 @@ import { DEFAULT_POLICY } from "../../usage/rightsizing/policy.js";
 import { usageViews } from "../../usage/views/usage-views.js";
 import { kubectlOk, runKubectl } from "../deploy/kubectl.js";
 import { sharedCluster } from "../support/shared-cluster.js";
-import { waitUntil } from "../support/wait-until.js";
+import { waitUntil } from "../../local/wait-until.js";
 import { httpGet, json } from "./helpers/http-get.js";
 import { startKrmStack, type KrmStack } from "./helpers/krm-stack.js";
 import { loggedGetPaths, tableCells, writeKrmKubeconfig } from "./helpers/kubectl-output.js";
