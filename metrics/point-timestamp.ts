@@ -20,3 +20,8 @@ export function streamIdToNanos(id: StreamId): string {
   const clamped = seq < BigInt(MAX_SEQUENCE_PER_MS) ? seq : BigInt(MAX_SEQUENCE_PER_MS - 1);
   return (ms * 1_000_000n + clamped).toString();
 }
+
+/** Nanosecond timestamp (decimal string) of a millisecond time, for points sampled at that time. */
+export function msToNanos(ms: number): string {
+  return (BigInt(Math.trunc(ms)) * 1_000_000n).toString();
+}

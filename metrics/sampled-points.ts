@@ -6,6 +6,7 @@
  */
 import { Point } from "@influxdata/influxdb-client";
 import { decodeStateMeta, decodeWatchHealth } from "../core/record-codecs.js";
+import { msToNanos } from "./point-timestamp.js";
 import { CACHE, EXPORTER, TAG_KIND, WATCH } from "./schema.js";
 
 /** A hash as HGETALL returns it (empty object when the key does not exist). */
@@ -60,10 +61,6 @@ export function exporterPoint(stats: ExporterStats, nowMs: number): Point {
     .intField("write_errors", stats.writeErrors)
     .intField("entries_read", stats.entriesRead)
     .timestamp(msToNanos(nowMs));
-}
-
-function msToNanos(ms: number): string {
-  return (BigInt(Math.trunc(ms)) * 1_000_000n).toString();
 }
 
 function setInt(point: Point, field: string, value: string | undefined): void {

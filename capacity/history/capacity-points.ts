@@ -4,6 +4,7 @@
  * pods, GPUs) as floats, plus one status point per pool and per consumer.
  */
 import { Point } from "@influxdata/influxdb-client";
+import { msToNanos } from "../../metrics/point-timestamp.js";
 import type { ServedObject } from "../serve/objects.js";
 import { parseQuantity } from "../model/index.js";
 
@@ -19,7 +20,6 @@ const obj = (value: unknown): Json =>
 const units = (text: unknown): number =>
   Number(parseQuantity(typeof text === "string" && text !== "" ? text : "0")) / 1000;
 const text = (value: unknown): string => (typeof value === "string" ? value : "");
-const nanos = (ms: number): string => `${ms}000000`;
 
 function perResource(
   measurement: string,
@@ -31,7 +31,7 @@ function perResource(
 ): Point[] {
   const resources = new Set(Object.values(fields).flatMap((f) => Object.keys(f)));
   return [...resources].sort().map((resource) => {
-    const point = new Point(measurement).tag(tag, name).tag("resource", resource).timestamp(nanos(nowMs));
+    const point = new Point(measurement).tag(tag, name).tag("resource", resource).timestamp(msToNanos(nowMs));
     for (const [field, values] of Object.entries(fields)) point.floatField(field, units(values[resource]));
     const pct = percent[resource];
     if (typeof pct === "number") point.floatField("percent_used", pct);
@@ -61,7 +61,7 @@ export function poolPoints(pool: ServedObject, nowMs: number): Point[] {
       .intField("level", LEVEL[text(status["status"])] ?? 0)
       .stringField("status", text(status["status"]))
       .stringField("reason", text(status["reason"]))
-      .timestamp(nanos(nowMs)),
+      .timestamp(msToNanos(nowMs)),
   ];
 }
 
@@ -96,6 +96,6 @@ export function consumerPoints(consumer: ServedObject, nowMs: number): Point[] {
           ...Object.values(obj(quota["percentUsed"])).filter((v): v is number => typeof v === "number"),
         ),
       )
-      .timestamp(nanos(nowMs)),
+      .timestamp(msToNanos(nowMs)),
   ];
 }
