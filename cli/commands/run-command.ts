@@ -7,6 +7,7 @@ import type { RunningPart } from "../../core/running-part.js";
 import { startMetricsExporter } from "../../metrics/index.js";
 import { startStreamer } from "../../streamer/index.js";
 import { startVerifier } from "../../verifier/index.js";
+import { startUsageRecorder } from "../../usage/history/usage-recorder.js";
 import { startLedger } from "../../usage/ledger/index.js";
 import { usageViews } from "../../usage/views/usage-views.js";
 import { usageLabels, usageViewsOptions } from "../usage-config.js";
@@ -138,6 +139,7 @@ export async function runCommand(
     if (influx !== undefined) {
       parts.push(
         await startMetricsExporter({ ...base, kinds, influx, logger: logger.child({ part: "metrics" }) }),
+        startUsageRecorder({ ...base, influx, logger: logger.child({ part: "usage-history" }) }),
       );
     }
     if (banner !== undefined) parts.push(announceReady(banner, server));

@@ -1,5 +1,6 @@
 /**
- * Reads reserved resource-seconds per group over a range of whole hours: the hour buckets
+ * Reads reserved resource-seconds per group over a range of whole hours, in total or per
+ * hour (usage history, usage/history/): the hour buckets
  * (intervals already closed) plus, for every object still reserving, its open interval up to
  * now (not yet in any bucket), all in one MULTI so the ledger cannot move an interval from
  * "open" to "bucket" between the two reads.
@@ -36,12 +37,18 @@ export interface LedgerRecord {
   readonly g?: readonly string[];
 }
 
-export async function readGroupTotals(
+/** What the ledger holds for a range: hour buckets (closed intervals) and the open records, read at one instant. */
+interface LedgerSnapshot {
+  readonly buckets: readonly (readonly [hour: number, fields: Record<string, string>])[];
+  readonly open: readonly LedgerRecord[];
+}
+
+async function readLedger(
   redis: RedisConnection,
   keys: LedgerKeys,
   range: LedgerRange,
   nowMs: number,
-): Promise<GroupTotals> {
+): Promise<LedgerSnapshot> {
   const hours: number[] = [];
   for (let hour = range.fromMs; hour < range.toMs && hour <= nowMs; hour += HOUR_MS) hours.push(hour);
   if (hours.length > MAX_RANGE_HOURS)
@@ -54,29 +61,69 @@ export async function readGroupTotals(
     if (error !== null) throw error;
     return value;
   });
-  const totals: GroupTotals = new Map();
-  for (const bucket of values.slice(0, hours.length) as Record<string, string>[]) {
-    for (const [field, amount] of Object.entries(bucket)) {
-      const tab = field.indexOf("\t");
-      const resource = field.slice(0, tab);
-      if (tab < 0 || !isResource(resource)) continue;
-      add(totals, field.slice(tab + 1), resource, Number(amount));
-    }
-  }
-  const openFrom = range.fromMs;
-  const openTo = Math.min(range.toMs, nowMs);
+  const buckets = (values.slice(0, hours.length) as Record<string, string>[]).map(
+    (fields, index) => [hours[index] ?? 0, fields] as const,
+  );
+  const open: LedgerRecord[] = [];
   for (const records of values.slice(hours.length) as string[][]) {
     for (const json of records) {
       const record = JSON.parse(json) as LedgerRecord;
-      if (record.o !== 1 || record.c === undefined) continue;
-      const seconds = (openTo - Math.max(record.c, openFrom)) / 1000;
-      if (seconds <= 0) continue;
-      for (const [resource, rate] of Object.entries(record.r ?? {}))
-        if (isResource(resource))
-          for (const group of record.g ?? []) add(totals, group, resource, (rate ?? 0) * seconds);
+      if (record.o === 1 && record.c !== undefined) open.push(record);
     }
   }
+  return { buckets, open };
+}
+
+/** Adds a bucket's fields (`<resource>\t<group>` → resource-seconds) to `totals`. */
+function addBucket(totals: GroupTotals, fields: Record<string, string>): void {
+  for (const [field, amount] of Object.entries(fields)) {
+    const tab = field.indexOf("\t");
+    const resource = field.slice(0, tab);
+    if (tab < 0 || !isResource(resource)) continue;
+    add(totals, field.slice(tab + 1), resource, Number(amount));
+  }
+}
+
+/** Adds an open record's reservation over `[fromMs, toMs)` to `totals`. */
+function addOpen(totals: GroupTotals, record: LedgerRecord, fromMs: number, toMs: number): void {
+  const seconds = (toMs - Math.max(record.c ?? toMs, fromMs)) / 1000;
+  if (seconds <= 0) return;
+  for (const [resource, rate] of Object.entries(record.r ?? {}))
+    if (isResource(resource))
+      for (const group of record.g ?? []) add(totals, group, resource, (rate ?? 0) * seconds);
+}
+
+/** Reserved resource-seconds per group over the range (up to now). */
+export async function readGroupTotals(
+  redis: RedisConnection,
+  keys: LedgerKeys,
+  range: LedgerRange,
+  nowMs: number,
+): Promise<GroupTotals> {
+  const { buckets, open } = await readLedger(redis, keys, range, nowMs);
+  const totals: GroupTotals = new Map();
+  for (const [, fields] of buckets) addBucket(totals, fields);
+  const openTo = Math.min(range.toMs, nowMs);
+  for (const record of open) addOpen(totals, record, range.fromMs, openTo);
   return totals;
+}
+
+/** Reserved resource-seconds per group in every hour of the range up to now (hour start ms → totals, empty when none), the current hour up to now. */
+export async function readHourlyTotals(
+  redis: RedisConnection,
+  keys: LedgerKeys,
+  range: LedgerRange,
+  nowMs: number,
+): Promise<Map<number, GroupTotals>> {
+  const { buckets, open } = await readLedger(redis, keys, range, nowMs);
+  const hourly = new Map<number, GroupTotals>();
+  for (const [hour, fields] of buckets) {
+    const totals: GroupTotals = new Map();
+    addBucket(totals, fields);
+    for (const record of open) addOpen(totals, record, hour, Math.min(hour + HOUR_MS, nowMs));
+    hourly.set(hour, totals);
+  }
+  return hourly;
 }
 
 function isResource(name: string): name is LedgerResource {

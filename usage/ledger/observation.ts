@@ -25,6 +25,15 @@ export function groupsOf(
   return [`namespace:${namespace}`, ...labelKeys.map((key) => `label:${key}=${labels[key] ?? ""}`)];
 }
 
+/** The inverse of {@link groupsOf} for one group: `namespace:shop` → `{ groupBy: "namespace", value: "shop" }`,
+ * `label:team=a` → `{ groupBy: "label:team", value: "a" }`; undefined for anything else. */
+export function splitGroup(group: string): { groupBy: string; value: string } | undefined {
+  if (group.startsWith("namespace:")) return { groupBy: "namespace", value: group.slice(10) };
+  const equals = group.indexOf("=");
+  if (!group.startsWith("label:") || equals < 0) return undefined;
+  return { groupBy: group.slice(0, equals), value: group.slice(equals + 1) };
+}
+
 /** What an object reserves: `rates` per second for each of `groups`, from `since` (ms). */
 export interface Reservation {
   readonly since: number;

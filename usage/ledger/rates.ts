@@ -32,3 +32,21 @@ export function gpuMatcher(names: readonly string[] = DEFAULT_GPU_RESOURCES): (r
 /** Seconds in an hour, and bytes in a GiB: the report's units. */
 export const SECONDS_PER_HOUR = 3_600;
 export const BYTES_PER_GIB = 2 ** 30;
+
+/** Reserved usage in the units reports and history use. */
+export interface ReservedHours {
+  readonly cpuCoreHours: number;
+  readonly memoryGiBHours: number;
+  readonly storageGiBHours: number;
+  readonly gpuHours: number;
+}
+
+/** Resource-seconds (cores, bytes, devices) as core-hours, GiB-hours and GPU-hours. */
+export function reservedHours(rates: Rates): ReservedHours {
+  return {
+    cpuCoreHours: (rates.cpu ?? 0) / SECONDS_PER_HOUR,
+    memoryGiBHours: (rates.memory ?? 0) / BYTES_PER_GIB / SECONDS_PER_HOUR,
+    storageGiBHours: (rates.storage ?? 0) / BYTES_PER_GIB / SECONDS_PER_HOUR,
+    gpuHours: (rates.gpu ?? 0) / SECONDS_PER_HOUR,
+  };
+}

@@ -9,6 +9,8 @@ export const USAGE_API_VERSION = `${USAGE_GROUP}/${USAGE_VERSION}`;
 
 /** Rows of a label grouping for objects without the label, OpenCost's name for them. */
 export const UNALLOCATED = "__unallocated__";
+/** A group's name in reports and history: the namespace or label value, {@link UNALLOCATED} for "". */
+export const groupName = (value: string): string => (value === "" ? UNALLOCATED : value);
 
 export interface Prices {
   /** Price of one core reserved for one hour. */

@@ -7,9 +7,9 @@
  * total instead. Cost: the bill × ratio, or the usage at the given prices; rounded to cents
  * by largest remainder so the rows add up to the bill exactly.
  */
-import { BYTES_PER_GIB, SECONDS_PER_HOUR, type Rates } from "../ledger/rates.js";
+import { reservedHours } from "../ledger/rates.js";
 import type { GroupTotals } from "../ledger/ledger-reader.js";
-import { UNALLOCATED, type Prices, type UsageReviewStatus, type UsageRow } from "./usage-review-types.js";
+import { groupName, type Prices, type UsageReviewStatus, type UsageRow } from "./usage-review-types.js";
 
 export class UsageReviewError extends Error {
   override readonly name = "UsageReviewError";
@@ -107,7 +107,7 @@ export function usageStatus(
   for (const [key, rates] of totals) {
     if (!key.startsWith(query.groupPrefix)) continue;
     const value = key.slice(query.groupPrefix.length);
-    groups.push({ group: value === "" ? UNALLOCATED : value, hours: hoursOf(rates) });
+    groups.push({ group: groupName(value), hours: reservedHours(rates) });
   }
   const sum = (pick: (h: Omit<UsageRow, "group" | "ratio" | "cost">) => number): number =>
     groups.reduce((total, g) => total + pick(g.hours), 0);
@@ -147,15 +147,6 @@ export function usageStatus(
       ...(costs !== undefined ? { cost: cents(costs.reduce((a, b) => a + b, 0)) } : {}),
     },
     accuracy,
-  };
-}
-
-function hoursOf(rates: Rates): Omit<UsageRow, "group" | "ratio" | "cost"> {
-  return {
-    cpuCoreHours: (rates.cpu ?? 0) / SECONDS_PER_HOUR,
-    memoryGiBHours: (rates.memory ?? 0) / BYTES_PER_GIB / SECONDS_PER_HOUR,
-    storageGiBHours: (rates.storage ?? 0) / BYTES_PER_GIB / SECONDS_PER_HOUR,
-    gpuHours: (rates.gpu ?? 0) / SECONDS_PER_HOUR,
   };
 }
 
