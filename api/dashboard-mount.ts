@@ -5,7 +5,7 @@
  */
 import type { KindSpec } from "../core/kinds.js";
 import type { Logger } from "../core/logger.js";
-import { createDashboard, type PoolUsageReader } from "./dashboard/index.js";
+import { createDashboard, type PoolUsageReader, type UsagePanelReader } from "./dashboard/index.js";
 import type { DashboardHandler } from "./http/request-handler.js";
 
 export interface MountedDashboard {
@@ -19,6 +19,7 @@ export function mountDashboard(options: {
   keyPrefix?: string;
   logger: Logger;
   pools?: PoolUsageReader;
+  usage?: UsagePanelReader;
 }): MountedDashboard {
   const dashboard = createDashboard({
     kinds: options.kinds,
@@ -26,6 +27,7 @@ export function mountDashboard(options: {
     ...(options.keyPrefix !== undefined ? { keyPrefix: options.keyPrefix } : {}),
     logger: options.logger,
     ...(options.pools !== undefined ? { pools: options.pools } : {}),
+    ...(options.usage !== undefined ? { usage: options.usage } : {}),
   });
   return { handler: dashboard.handler, close: () => dashboard.close() };
 }

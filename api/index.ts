@@ -18,6 +18,7 @@ import { buildDiscovery } from "./discovery/discovery.js";
 import { createRequestHandler, rawStatusResponse, type DashboardHandler } from "./http/request-handler.js";
 import { mountDashboard } from "./dashboard-mount.js";
 import type { PoolUsageReader } from "./dashboard/capacity-panel.js";
+import type { UsagePanelReader } from "./dashboard/usage-panel.js";
 import { LOOPBACK_HOSTS } from "./http/host-check.js";
 import { readTlsPair, reloadTlsOnChange, type TlsFiles } from "./http/tls-files.js";
 import { reviewLimit, type ConcurrencyLimit } from "./http/review-limit.js";
@@ -48,6 +49,8 @@ export type RunningDerivedViews = DerivedViews & {
   stop(): Promise<void>;
   /** Node pools for the `/dashboard` capacity panel (api/dashboard/capacity-panel.ts). */
   readonly dashboardPools?: PoolUsageReader;
+  /** Usage per namespace for the `/dashboard` usage panel (api/dashboard/usage-panel.ts). */
+  readonly dashboardUsage?: UsagePanelReader;
 };
 export type DerivedViewsFactory = (context: DerivedViewsContext) => RunningDerivedViews;
 export * from "./freshness.js";
@@ -179,6 +182,7 @@ export async function startApiServer(given: ApiServerOptions): Promise<RunningAp
     }),
   );
   const poolReaders = derived.flatMap((views) => (views.dashboardPools ? [views.dashboardPools] : []));
+  const usageReader = derived.find((views) => views.dashboardUsage !== undefined)?.dashboardUsage;
   const mounted =
     options.dashboard === undefined
       ? mountDashboard({
@@ -186,6 +190,7 @@ export async function startApiServer(given: ApiServerOptions): Promise<RunningAp
           redisUrl: options.redisUrl,
           logger,
           ...(poolReaders.length > 0 ? { pools: () => poolReaders.flatMap((read) => read()) } : {}),
+          ...(usageReader !== undefined ? { usage: usageReader } : {}),
           ...(options.keyPrefix !== undefined ? { keyPrefix: options.keyPrefix } : {}),
         })
       : undefined;

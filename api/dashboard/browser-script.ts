@@ -39,11 +39,20 @@ export function dashboardScript(): void {
     reason: string;
     percentUsed: Record<string, number>;
   }
+  interface NamespaceUsage {
+    group: string;
+    cpuCoreHours: number;
+    memoryGiBHours: number;
+    storageGiBHours: number;
+    gpuHours: number;
+    ratio: number;
+  }
   interface Data {
     generatedAt: number;
     delayResolutionMs: number;
     kinds: KindData[];
     capacity: PoolUsage[] | null;
+    usage: { from: string; to: string; rows: NamespaceUsage[] } | null;
   }
   interface Series {
     name: string;
@@ -345,6 +354,31 @@ export function dashboardScript(): void {
         : `<tr><td colspan="${resources.length + 2}">no node pools yet</td></tr>`;
   }
 
+  function drawUsage(data: Data): void {
+    const section = element("usage-section");
+    section.hidden = data.usage === null;
+    if (data.usage === null) return;
+    const time = (iso: string): string =>
+      new Date(iso).toLocaleString([], {
+        hour12: false,
+        month: "short",
+        day: "numeric",
+        hour: "2-digit",
+        minute: "2-digit",
+      });
+    element("usage-range").textContent = `${time(data.usage.from)} – ${time(data.usage.to)}`;
+    const hours = (value: number): string =>
+      `<td>${value === 0 ? "0" : value.toFixed(value < 10 ? 2 : 1)}</td>`;
+    const rows = data.usage.rows.map((row, index) => {
+      const percent = row.ratio * 100;
+      return `<tr><td><i class="dot" style="background:${colorOf(index)}"></i>${escapeHtml(row.group)}</td><td><span class="bar"><i style="width:${Math.min(100, percent)}%;background:${colorOf(index)}"></i></span>${percent.toFixed(1)} %</td>${hours(row.cpuCoreHours)}${hours(row.memoryGiBHours)}${hours(row.storageGiBHours)}${hours(row.gpuHours)}</tr>`;
+    });
+    element("usage").innerHTML =
+      rows.length > 0
+        ? rows.join("")
+        : `<tr><td colspan="6">no reserved usage recorded in this range</td></tr>`;
+  }
+
   function render(data: Data): void {
     for (const kind of data.kinds) {
       const points = history.get(kind.id) ?? [];
@@ -354,6 +388,7 @@ export function dashboardScript(): void {
     }
     drawTable(data);
     drawCapacity(data);
+    drawUsage(data);
     drawFreshness(data);
     drawDelays(data);
     drawRate(data);

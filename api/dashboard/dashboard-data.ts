@@ -21,6 +21,7 @@ import type { VerificationEntry } from "../../core/records.js";
 import { decodeFields, type FlatFields, type RawStreamEntry } from "../../core/stream-entry.js";
 import { STREAM_START, streamIdMs, type StreamId } from "../../core/stream-id.js";
 import type { PoolUsage, PoolUsageReader } from "./capacity-panel.js";
+import type { UsagePanel, UsagePanelReader } from "./usage-panel.js";
 
 /** Newest events read on the first refresh. */
 export const SEED_ENTRIES = 2000;
@@ -73,6 +74,8 @@ export interface DashboardData {
   readonly kinds: readonly KindDashboardData[];
   /** Node pools' percent used per resource; null when capacity views are off. */
   readonly capacity: readonly PoolUsage[] | null;
+  /** Reserved usage per namespace over the last day; null when usage views are off. */
+  readonly usage: UsagePanel | null;
 }
 
 class KindCollector {
@@ -153,6 +156,7 @@ export class DashboardDataSource {
     keyPrefix: string | undefined,
     private readonly now: () => number = Date.now,
     private readonly pools?: PoolUsageReader,
+    private readonly usage?: UsagePanelReader,
   ) {
     this.collectors = kinds.map((kind) => new KindCollector(kind, kindKeys(kind, keyPrefix)));
   }
@@ -170,9 +174,12 @@ export class DashboardDataSource {
 
   private async refresh(): Promise<DashboardData> {
     const now = this.now();
-    const kinds = await Promise.all(this.collectors.map((collector) => collector.refresh(this.redis, now)));
+    const [kinds, usage] = await Promise.all([
+      Promise.all(this.collectors.map((collector) => collector.refresh(this.redis, now))),
+      this.usage === undefined ? null : this.usage(),
+    ]);
     const capacity = this.pools === undefined ? null : this.pools();
-    this.latest = { generatedAt: now, delayResolutionMs: 1000, kinds, capacity };
+    this.latest = { generatedAt: now, delayResolutionMs: 1000, kinds, capacity, usage };
     return this.latest;
   }
 }

@@ -13,9 +13,11 @@ import { sendJson } from "../http/respond.js";
 import type { PoolUsageReader } from "./capacity-panel.js";
 import { DashboardDataSource } from "./dashboard-data.js";
 import { dashboardPage } from "./page.js";
+import type { UsagePanelReader } from "./usage-panel.js";
 
 export type { DashboardData, KindDashboardData } from "./dashboard-data.js";
 export type { PoolUsage, PoolUsageReader } from "./capacity-panel.js";
+export type { NamespaceUsage, UsagePanel, UsagePanelReader } from "./usage-panel.js";
 
 export interface DashboardOptions {
   kinds: readonly KindSpec[];
@@ -28,6 +30,8 @@ export interface DashboardOptions {
   now?: () => number;
   /** Node pools for the capacity panel; the panel is hidden without it. */
   pools?: PoolUsageReader;
+  /** Usage per namespace for the usage panel; the panel is hidden without it. */
+  usage?: UsagePanelReader;
 }
 
 export interface Dashboard {
@@ -51,7 +55,14 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   const redis = options.redis ?? createRedis(options.redisUrl, "krm-dashboard");
   // Errors of a connection it opened are reported, never ioredis' "Unhandled error event".
   if (ownsRedis) reportRedisErrors(redis, options.logger);
-  const source = new DashboardDataSource(redis, options.kinds, options.keyPrefix, options.now, options.pools);
+  const source = new DashboardDataSource(
+    redis,
+    options.kinds,
+    options.keyPrefix,
+    options.now,
+    options.pools,
+    options.usage,
+  );
   const page = Buffer.from(dashboardPage());
   const data = async (response: ServerResponse): Promise<void> => {
     let body: string;

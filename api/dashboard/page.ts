@@ -55,6 +55,10 @@ export function dashboardPage(): string {
 <section class="wide" id="capacity-section" hidden><h2>Capacity per node pool</h2>
 <div class="sub">percent of each pool's reservable amount requested or leased, per resource (capacity.krm.dev nodepools)</div>
 <table><thead id="capacity-head"></thead><tbody id="capacity"></tbody></table></section>
+<section class="wide" id="usage-section" hidden><h2>Usage by namespace</h2>
+<div class="sub">reserved requests × running time, <span id="usage-range">last 24 h</span> (usage.krm.dev ledger; share as in a UsageReview)</div>
+<table><thead><tr><th>namespace</th><th>share</th><th>cpu core-hours</th><th>memory GiB-hours</th><th>storage GiB-hours</th><th>GPU-hours</th></tr></thead>
+<tbody id="usage"></tbody></table></section>
 ${chart("freshness", "Freshness per kind", "age of the last verified snapshot (solid) and of the last streamed event (dashed)")}
 ${chart("delay", "Stream delay distribution", '<span id="delay-stats"></span>')}
 ${chart("rate", "Event rate", "watch events per second, last two minutes")}

@@ -39,6 +39,7 @@ import {
   recommendationObject,
 } from "./recommendation-object.js";
 import { usageCsv } from "./usage-csv.js";
+import { usagePanelReader } from "./usage-panel.js";
 
 /** How long computed recommendations are reused: Prometheus range queries are not cheap, and advice changes slowly. */
 export const RECOMMENDATION_CACHE_MS = 30_000;
@@ -270,6 +271,7 @@ export function usageViews(
           shortNames: ["rec"],
         },
       ],
+      dashboardUsage: usagePanelReader(redis, keys, now),
       handle: async (request) => {
         switch (request.route.resource) {
           case "usagereviews":
