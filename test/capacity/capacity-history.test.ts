@@ -6,8 +6,6 @@
  * The same API's `/dashboard` shows the capacity panel in headless Chromium
  * (test-artifacts/dashboard-capacity.png).
  */
-import { mkdir, readFile } from "node:fs/promises";
-import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApiServer } from "../../api/index.js";
 import { capacityViews } from "../../capacity/serve/capacity-views.js";
@@ -16,30 +14,19 @@ import { silentLogger } from "../../core/logger.js";
 import type { KubeObject } from "../../core/object-key.js";
 import type { RunningPart } from "../../core/running-part.js";
 import { StateWriter } from "../api/helpers/state-writer.js";
+import {
+  expectEveryQueryPlausible,
+  queriesOf,
+  readChronografDashboard,
+  withTemplateValues,
+} from "../support/chronograf-dashboard.js";
+import { checkDashboardPage } from "../support/dashboard-browser.js";
 import { startInflux, type InfluxServer } from "../support/influx-server.js";
 import { startRedis, type RedisServer } from "../../local/redis-server.js";
 import { waitUntil } from "../../local/wait-until.js";
 
-interface Dashboard {
-  readonly cells: readonly {
-    readonly name: string;
-    readonly queries: readonly { readonly query: string }[];
-  }[];
-}
-const provisioned = JSON.parse(
-  await readFile("deploy/chronograf/krm-capacity.dashboard", "utf8"),
-) as Dashboard;
-const exported = JSON.parse(await readFile("deploy/chronograf/krm-capacity-export.json", "utf8")) as {
-  dashboard: Dashboard;
-};
-const queriesOf = (dashboard: Dashboard): string[] =>
-  dashboard.cells.flatMap((cell) => cell.queries.map((q) => q.query));
-/** Chronograf's template variables, with the values Chronograf would substitute. */
-const substitute = (query: string): string =>
-  query
-    .replaceAll(":dashboardTime:", "now() - 15m")
-    .replaceAll(":upperDashboardTime:", "now() + 1m")
-    .replaceAll(":interval:", "time(2s)");
+const { provisioned, exported } = await readChronografDashboard("krm-capacity");
+const substitute = (query: string): string => withTemplateValues(query, "15m", "2s");
 
 const kind = (id: string): KindSpec => BUILTIN_KINDS.find((k) => k.id === id) as KindSpec;
 const DB = "krm";
@@ -134,20 +121,8 @@ describe("capacity history in InfluxDB", () => {
   });
 
   it("answers every query of the Chronograf capacity dashboard with plausible series", async () => {
-    expect(queriesOf(exported.dashboard)).toEqual(queriesOf(provisioned));
-    expect(provisioned.cells.length).toBeGreaterThanOrEqual(8);
     // Status points are written in the same sample as the pool points the first test waited for.
-    for (const query of queriesOf(provisioned)) {
-      expect(query).toMatch(/:dashboardTime:/);
-      const answer = await influx.query(substitute(query), DB);
-      const series = answer.results.flatMap((result) => result.series ?? []);
-      expect(series.length, `no series for ${query}`).toBeGreaterThan(0);
-      const numbers = series.flatMap((s) =>
-        s.values.flatMap((row) => row.slice(1).filter((value): value is number => typeof value === "number")),
-      );
-      expect(numbers.length, query).toBeGreaterThan(0);
-      for (const value of numbers) expect(Number.isFinite(value) && value >= 0, query).toBe(true);
-    }
+    await expectEveryQueryPlausible(influx, DB, { provisioned, exported }, substitute);
     const percent = await influx.query(substitute(queriesOf(provisioned)[0] ?? ""), DB);
     const cpu = percent.results[0]?.series?.find(
       (s) => s.tags?.["pool"] === "small" && s.tags["resource"] === "cpu",
@@ -174,18 +149,7 @@ describe("capacity history in InfluxDB", () => {
         percentUsed: expect.objectContaining({ cpu: 37.5, memory: 12.5 }) as unknown,
       },
     ]);
-    const browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-    });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      const errors: string[] = [];
-      page.on("pageerror", (error) => errors.push(error.message));
-      await page.goto(`${api.url}/dashboard`);
-      await page.waitForFunction(() => Number(document.body.dataset["updates"]) >= 2, undefined, {
-        timeout: 20_000,
-      });
+    await checkDashboardPage(api.url, "dashboard-capacity.png", async (page) => {
       expect(await page.locator("#capacity-section").isVisible()).toBe(true);
       expect(await page.locator("#capacity-head th").allTextContents()).toEqual(
         expect.arrayContaining(["pool", "status", "cpu", "memory", "pods"]),
@@ -193,11 +157,6 @@ describe("capacity history in InfluxDB", () => {
       const row = await page.locator("#capacity tr").first().locator("td").allTextContents();
       expect(row.slice(0, 3)).toEqual(["small", "Ok", "37.5 %"]);
       expect(row[3]).toBe("12.5 %");
-      expect(errors).toEqual([]);
-      await mkdir("test-artifacts", { recursive: true });
-      await page.screenshot({ path: "test-artifacts/dashboard-capacity.png", fullPage: true });
-    } finally {
-      await browser.close();
-    }
+    });
   });
 });

@@ -14,18 +14,9 @@ import { createDashboard, type Dashboard } from "../../api/dashboard/index.js";
 import { sendError } from "../../api/http/respond.js";
 import { findBuiltinKind, type KindSpec } from "../../core/kinds.js";
 import { silentLogger } from "../../core/logger.js";
+import { CHROMIUM, CHROMIUM_ARGS } from "../support/dashboard-browser.js";
 import { startRedis, type RedisServer } from "../../local/redis-server.js";
 import { addEvent, addVerification, setHealth } from "../metrics/stream-fixtures.js";
-
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 
 const kinds: KindSpec[] = ["pods", "deployments.apps", "nodes"].map((name) => {
   const kind = findBuiltinKind(name);

@@ -1,7 +1,15 @@
 /** Pods and claims with controlled timestamps and requests, for the ledger's integration tests. */
+import { findBuiltinKind, type KindSpec } from "../../core/kinds.js";
 import type { KubeObject } from "../../core/object-key.js";
 
 export const HOUR = 3_600_000;
+
+/** A built-in kind by id (`pods`, `persistentvolumeclaims`). */
+export function builtinKind(id: string): KindSpec {
+  const spec = findBuiltinKind(id);
+  if (spec === undefined) throw new Error(`no kind ${id}`);
+  return spec;
+}
 
 export interface PodFixture {
   readonly namespace: string;

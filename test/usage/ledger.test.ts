@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { findBuiltinKind, type KindSpec } from "../../core/kinds.js";
+import type { KindSpec } from "../../core/kinds.js";
 import { createLogger } from "../../core/logger.js";
 import { ledgerKeys } from "../../core/redis-keys.js";
 import { LedgerFollower } from "../../usage/ledger/ledger-follower.js";
@@ -10,13 +10,9 @@ import { gpuMatcher } from "../../usage/ledger/rates.js";
 import { StateWriter } from "../api/helpers/state-writer.js";
 import { startRedis, type RedisServer } from "../../local/redis-server.js";
 import { waitUntil } from "../../local/wait-until.js";
-import { HOUR, ledgerClaim, ledgerPod } from "./ledger-fixtures.js";
+import { HOUR, builtinKind, ledgerClaim, ledgerPod } from "./ledger-fixtures.js";
 
-function kind(name: string): KindSpec {
-  const spec = findBuiltinKind(name);
-  if (spec === undefined) throw new Error(`no kind ${name}`);
-  return spec;
-}
+const kind = builtinKind;
 const PODS = kind("pods");
 const PVCS = kind("persistentvolumeclaims");
 const keys = ledgerKeys();

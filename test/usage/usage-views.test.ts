@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startApiServer, type RunningApiServer } from "../../api/index.js";
 import { createKrmClient, KrmStatusError } from "../../client/index.js";
 import { usageExample } from "../../client/usage-example.js";
-import { findBuiltinKind, type KindSpec } from "../../core/kinds.js";
 import { createLogger } from "../../core/logger.js";
 import type { KubeObject } from "../../core/object-key.js";
 import { startLedger, type RunningLedger } from "../../usage/ledger/index.js";
@@ -22,14 +21,10 @@ import { startPrometheus, type PrometheusServer } from "../support/prometheus-se
 import { httpRequestText } from "../../local/http-request.js";
 import { startRedis, type RedisServer } from "../../local/redis-server.js";
 import { waitUntil } from "../../local/wait-until.js";
-import { HOUR, ledgerPod } from "./ledger-fixtures.js";
+import { HOUR, builtinKind, ledgerPod } from "./ledger-fixtures.js";
 
 const MIB = 2 ** 20;
-function kind(name: string): KindSpec {
-  const spec = findBuiltinKind(name);
-  if (spec === undefined) throw new Error(`no kind ${name}`);
-  return spec;
-}
+const kind = builtinKind;
 const PODS = kind("pods");
 const PVCS = kind("persistentvolumeclaims");
 const logger = createLogger("usage-test", process.env["KRM_TEST_LOG_LEVEL"] ?? "warn");
