@@ -6,7 +6,7 @@ const SUMMARIES: Readonly<Record<Subcommand, string>> = {
   verifier: "relist one kind periodically and swap in a verified snapshot",
   aggregator: "merge the verified snapshot and the event stream of one kind into the served state",
   api: "serve the cached state over a Kubernetes-shaped HTTP API",
-  metrics: "export stream delay, drift and watch health to InfluxDB",
+  metrics: "export stream delay, drift, watch health and usage history to InfluxDB",
   status: "show the freshness of every kind of a running krm, like kubectl get",
   ledger: "account reserved resource-seconds per pod and PVC into hourly usage buckets in Redis",
   report:
