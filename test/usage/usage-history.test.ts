@@ -12,7 +12,10 @@ import { startApiServer } from "../../api/index.js";
 import { silentLogger } from "../../core/logger.js";
 import type { RunningPart } from "../../core/running-part.js";
 import { startUsageRecorder, type UsageRecorder } from "../../usage/history/usage-recorder.js";
+import { Redis } from "ioredis";
+import { ledgerKeys } from "../../core/redis-keys.js";
 import { startLedger, type RunningLedger } from "../../usage/ledger/index.js";
+import { readGroupTotals } from "../../usage/ledger/ledger-reader.js";
 import { DEFAULT_POLICY } from "../../usage/rightsizing/policy.js";
 import { usageViews } from "../../usage/views/usage-views.js";
 import { StateWriter } from "../api/helpers/state-writer.js";
@@ -31,6 +34,8 @@ import { HOUR, builtinKind, ledgerClaim, ledgerPod, type PodFixture } from "./le
 const dashboard = await readChronografDashboard("krm-usage");
 /** The template variables as Chronograf fills them for "past 6 hours". */
 const substitute = (query: string): string => withTemplateValues(query, "6h", "1m");
+/** A time column as InfluxDB answers it (epoch ms, or RFC 3339), in ms. */
+const timeMs = (time: unknown): number => (typeof time === "number" ? time : Date.parse(String(time)));
 const PODS = builtinKind("pods");
 const PVCS = builtinKind("persistentvolumeclaims");
 const DB = "krm";
@@ -116,25 +121,37 @@ describe("usage history in InfluxDB", () => {
       `SELECT ${fields} FROM "krm_usage" WHERE "group_by" = 'namespace' AND "group" = '${group}' AND time >= ${base}ms`,
       DB,
     );
-    return (answer.results[0]?.series?.[0]?.values ?? []).map(([time, ...rest]) => [
-      Date.parse(String(time)),
-      ...rest,
-    ]);
+    return (answer.results[0]?.series?.[0]?.values ?? []).map(([time, ...rest]) => [timeMs(time), ...rest]);
   };
 
   it("writes one point per hour and namespace after a ledger run, the open hour marked", async () => {
-    // Sampled until the ledger has credited every pod and the claim.
-    await waitUntil(
-      async () => {
-        if (!(await recorder.sample())) return undefined;
-        const [shop, data] = [
-          await rows("shop", `"cpu_core_hours"`),
-          await rows("data", `"storage_gib_hours"`),
-        ];
-        return shop[1]?.[1] === 2.5 && data[0]?.[1] === 10 ? true : undefined;
-      },
-      { what: "usage points of the ledger's records in InfluxDB", timeoutMs: 30_000, intervalMs: 300 },
-    );
+    // The ledger has credited every pod and the claim (core-seconds, byte-seconds over base..base+3h).
+    const ledgerRedis = new Redis(redis.url);
+    try {
+      await waitUntil(
+        async () => {
+          const totals = await readGroupTotals(
+            ledgerRedis,
+            ledgerKeys(),
+            { fromMs: base, toMs: base + 3 * HOUR },
+            Date.now(),
+          );
+          const [shop, data] = [totals.get("namespace:shop"), totals.get("namespace:data")];
+          return shop?.cpu === 4 * 3600 && data?.cpu === 3 * 3600 && data.storage === 30 * 2 ** 30 * 3600
+            ? true
+            : undefined;
+        },
+        { what: "the ledger's credits", timeoutMs: 30_000, intervalMs: 200 },
+      );
+    } finally {
+      ledgerRedis.disconnect();
+    }
+    // The first write creates the database (v1 answers "database not found" once): retried.
+    await waitUntil(async () => ((await recorder.sample()) ? true : undefined), {
+      what: "a sample acknowledged by InfluxDB",
+      timeoutMs: 30_000,
+      intervalMs: 200,
+    });
     const shop = await rows("shop", `"cpu_core_hours", "memory_gib_hours", "gpu_hours", "open"`);
     // One point per hour from base to the current one (base+3h, or base+4h past an hour boundary).
     expect([4, 5]).toContain(shop.length);
@@ -205,7 +222,7 @@ describe("usage history in InfluxDB", () => {
     const running = await influx.query(substitute(cumulative), DB);
     const data = running.results[0]?.series?.find((s) => s.tags?.["group"] === "data");
     // From base on (the hours before it hold the backfill's zeros): one core-hour per hour.
-    const fromBase = (data?.values ?? []).filter((row) => Date.parse(String(row[0])) >= base);
+    const fromBase = (data?.values ?? []).filter((row) => timeMs(row[0]) >= base);
     expect(fromBase.slice(0, 3).map((row) => row[1])).toEqual([1, 2, 3]);
   });
 

@@ -8,7 +8,10 @@
  * Which hours a sample covers: the last {@link DEFAULT_USAGE_LOOKBACK_HOURS}, and also every
  * hour since the first one not yet acknowledged by InfluxDB (after start: the last
  * {@link DEFAULT_USAGE_BACKFILL_HOURS}), so neither a restart nor an InfluxDB outage shorter
- * than the backfill leaves holes.
+ * than the backfill leaves holes. Once every {@link FULL_REWRITE_MS} a sample rewrites the
+ * whole backfill: the ledger may credit hours further back (its first reconciliation, a feed
+ * caught up after an outage), and those points are then right within the hour. An empty
+ * sample (nothing in the ledger yet) acknowledges nothing.
  */
 import type { Logger } from "../../core/logger.js";
 import { createRedis } from "../../core/redis-connection.js";
@@ -26,6 +29,8 @@ export const DEFAULT_USAGE_SAMPLE_MS = 60_000;
 export const DEFAULT_USAGE_LOOKBACK_HOURS = 3;
 /** Hours written after a start or an InfluxDB outage: three days cover a weekend. */
 export const DEFAULT_USAGE_BACKFILL_HOURS = 72;
+/** How often the whole backfill is rewritten. */
+export const FULL_REWRITE_MS = 3_600_000;
 
 export interface UsageRecorderOptions {
   readonly influx: InfluxOptions;
@@ -53,6 +58,9 @@ export function startUsageRecorder(options: UsageRecorderOptions): UsageRecorder
   const backfill = options.backfillHours ?? DEFAULT_USAGE_BACKFILL_HOURS;
   /** The first hour not yet acknowledged by InfluxDB. */
   let unwrittenFrom = hourOf(now()) - backfill * HOUR_MS;
+  let lastFullAt = Number.NEGATIVE_INFINITY;
+  /** What the sample in flight covers: whether it is a full rewrite, and whether it had points. */
+  let pending = { full: false, empty: true };
   const writer = startPeriodicWriter({
     influx: options.influx,
     logger: options.logger,
@@ -61,14 +69,20 @@ export function startUsageRecorder(options: UsageRecorderOptions): UsageRecorder
     now,
     points: async (at) => {
       const current = hourOf(at);
-      const fromMs = Math.max(
-        Math.min(unwrittenFrom, current - lookback * HOUR_MS),
-        current - backfill * HOUR_MS,
+      const oldest = current - backfill * HOUR_MS;
+      const full = at - lastFullAt >= FULL_REWRITE_MS;
+      const fromMs = full ? oldest : Math.max(Math.min(unwrittenFrom, current - lookback * HOUR_MS), oldest);
+      const points = usagePoints(
+        await readHourlyTotals(redis, keys, { fromMs, toMs: current + HOUR_MS }, at),
+        at,
       );
-      return usagePoints(await readHourlyTotals(redis, keys, { fromMs, toMs: current + HOUR_MS }, at), at);
+      pending = { full, empty: points.length === 0 };
+      return points;
     },
     written: (at) => {
+      if (pending.empty) return;
       unwrittenFrom = hourOf(at);
+      if (pending.full) lastFullAt = at;
     },
   });
   return {
