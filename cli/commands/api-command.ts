@@ -1,11 +1,9 @@
 import { startApiServer } from "../../api/index.js";
-import { derivedViewsOf } from "../capacity-config.js";
+import { apiServerOptions } from "../api-server-options.js";
 import type { Logger } from "../../core/logger.js";
 import type { RunningPart } from "../../core/running-part.js";
 import { apiConfig, commonConfig, kindsConfig } from "../config.js";
 import { loadKubeConfig, requireKubeConfig } from "../load-kubeconfig.js";
-import { usageViewsOptions } from "../usage-config.js";
-import { usageViews } from "../../usage/views/usage-views.js";
 import type { FlagValues } from "../parse-flags.js";
 
 /** `krm api`: the kubeconfig is needed only for --auth=kubernetes. */
@@ -25,17 +23,8 @@ export async function apiCommand(
     kinds,
     redisUrl: common.redisUrl,
     keyPrefix: common.keyPrefix,
-    host: api.host,
-    port: api.port,
-    auth: api.auth,
-    allowInsecureNoAuth: api.allowInsecureNoAuth,
-    allowedHosts: api.allowedHosts,
-    ...(api.tls !== undefined ? { tls: api.tls } : {}),
-    allowInsecureHttp: api.allowInsecureHttp,
-    watchLimits: { maxWatches: api.maxWatches, maxWatchesPerUser: api.maxWatchesPerUser },
     ...(loaded === undefined ? {} : { kubeConfig: loaded.kubeConfig }),
-    derivedViews: [...(derivedViewsOf(values).derivedViews ?? []), usageViews(usageViewsOptions(values))],
-    logger: logger.child({ part: "api" }),
+    ...apiServerOptions(api, values, logger),
   });
   logger.info({ url: server.url, auth: api.auth.mode, kinds: kinds.map((k) => k.id) }, "api listening");
   return [server];

@@ -45,44 +45,42 @@ function kubeFor(context: PartContext, values: FlagValues, env: NodeJS.ProcessEn
   return kubeConfig;
 }
 
-/** `krm streamer --kind K`. */
-export async function streamerCommand(
-  values: FlagValues,
-  env: NodeJS.ProcessEnv,
-  logger: Logger,
-): Promise<RunningPart[]> {
-  const context = partContext("streamer", values, logger);
-  const size = pageSize(values);
-  const kubeConfig = kubeFor(context, values, env);
-  return [
-    await startStreamer({ ...context, kubeConfig, pageSize: size }),
-    dependencyCheck("streamer", context, kubeConfig),
-  ];
+type PerKindCommand = (values: FlagValues, env: NodeJS.ProcessEnv, logger: Logger) => Promise<RunningPart[]>;
+
+/**
+ * A per-kind part that talks to the API server: its own flags are read before the kubeconfig,
+ * so a bad flag is reported first; `/readyz` asks Redis and the API server.
+ */
+function clusterPartCommand<Settings>(
+  part: string,
+  settings: (values: FlagValues) => Settings,
+  start: (options: PartContext & Settings & { readonly kubeConfig: KubeConfig }) => Promise<RunningPart>,
+): PerKindCommand {
+  return async (values, env, logger) => {
+    const context = partContext(part, values, logger);
+    const own = settings(values);
+    const kubeConfig = kubeFor(context, values, env);
+    return [await start({ ...context, ...own, kubeConfig }), dependencyCheck(part, context, kubeConfig)];
+  };
 }
+
+/** `krm streamer --kind K`. */
+export const streamerCommand = clusterPartCommand(
+  "streamer",
+  (values) => ({ pageSize: pageSize(values) }),
+  startStreamer,
+);
 
 /** `krm verifier --kind K`. */
-export async function verifierCommand(
-  values: FlagValues,
-  env: NodeJS.ProcessEnv,
-  logger: Logger,
-): Promise<RunningPart[]> {
-  const context = partContext("verifier", values, logger);
-  const interval = verifyIntervalMs(values);
-  const size = pageSize(values);
-  const kubeConfig = kubeFor(context, values, env);
-  return [
-    await startVerifier({ ...context, kubeConfig, verifyIntervalMs: interval, pageSize: size }),
-    dependencyCheck("verifier", context, kubeConfig),
-  ];
-}
+export const verifierCommand = clusterPartCommand(
+  "verifier",
+  (values) => ({ verifyIntervalMs: verifyIntervalMs(values), pageSize: pageSize(values) }),
+  startVerifier,
+);
 
 /** `krm aggregator --kind K`: Redis only, no cluster access. */
-export async function aggregatorCommand(
-  values: FlagValues,
-  _env: NodeJS.ProcessEnv,
-  logger: Logger,
-): Promise<RunningPart[]> {
+export const aggregatorCommand: PerKindCommand = async (values, _env, logger) => {
   const context = partContext("aggregator", values, logger);
   context.logger.info("starting");
   return [await startAggregator(context), dependencyCheck("aggregator", context)];
-}
+};

@@ -1,6 +1,6 @@
 import { startAggregator } from "../../aggregator/index.js";
 import { startApiServer, type RunningApiServer } from "../../api/index.js";
-import { derivedViewsOf } from "../capacity-config.js";
+import { apiServerOptions } from "../api-server-options.js";
 import type { KindSpec } from "../../core/kinds.js";
 import type { Logger } from "../../core/logger.js";
 import type { RunningPart } from "../../core/running-part.js";
@@ -9,8 +9,7 @@ import { startStreamer } from "../../streamer/index.js";
 import { startVerifier } from "../../verifier/index.js";
 import { startUsageRecorder } from "../../usage/history/usage-recorder.js";
 import { startLedger } from "../../usage/ledger/index.js";
-import { usageViews } from "../../usage/views/usage-views.js";
-import { usageLabels, usageViewsOptions } from "../usage-config.js";
+import { usageLabels } from "../usage-config.js";
 import { apiConfig, commonConfig, influxConfig, kindsConfig, pageSize, verifyIntervalMs } from "../config.js";
 import { loadKubeConfig } from "../load-kubeconfig.js";
 import { startLocalEnvironment } from "../local/local-environment.js";
@@ -34,11 +33,10 @@ export async function runCommand(
   const { values, given } = flags;
   const common = commonConfig(values);
   const kinds = kindsConfig(values);
-  const api = apiConfig(values);
+  const apiOptions = apiServerOptions(apiConfig(values), values, logger);
   const influx = influxConfig(values);
   const interval = verifyIntervalMs(values);
   const size = pageSize(values);
-  const usage = usageViewsOptions(values);
   const parts: RunningPart[] = [];
 
   try {
@@ -115,17 +113,8 @@ export async function runCommand(
     const server = await startApiServer({
       ...base,
       kinds,
-      host: api.host,
-      port: api.port,
-      auth: api.auth,
-      allowInsecureNoAuth: api.allowInsecureNoAuth,
-      allowedHosts: api.allowedHosts,
-      ...(api.tls !== undefined ? { tls: api.tls } : {}),
-      allowInsecureHttp: api.allowInsecureHttp,
-      watchLimits: { maxWatches: api.maxWatches, maxWatchesPerUser: api.maxWatchesPerUser },
       kubeConfig,
-      derivedViews: [...(derivedViewsOf(values).derivedViews ?? []), usageViews(usage)],
-      logger: logger.child({ part: "api" }),
+      ...apiOptions,
     });
     parts.push(server);
     parts.push(
