@@ -4,20 +4,12 @@
  */
 import { dataFrameOf, type DanfoImporter, type DataFrame } from "./dataframe.js";
 import type { Recommendation, UsageReportData } from "./usage.js";
-
-const USAGE_COLUMNS = [
-  "group",
-  "cpuCoreHours",
-  "memoryGiBHours",
-  "storageGiBHours",
-  "gpuHours",
-  "ratio",
-] as const;
+import { USAGE_ROW_COLUMNS } from "../usage/review/usage-review-types.js";
 
 /** Columns as in the CSV answer (usage/README.md), `cost` only when the review priced it. */
 export async function usageReportFrame(report: UsageReportData, load?: DanfoImporter): Promise<DataFrame> {
   const priced = report.rows.some((row) => row.cost !== undefined);
-  const columns = priced ? [...USAGE_COLUMNS, "cost"] : [...USAGE_COLUMNS];
+  const columns = USAGE_ROW_COLUMNS.filter((column) => priced || column !== "cost");
   return await dataFrameOf(
     report.rows.map((row) => ({ ...row })),
     columns,

@@ -3,48 +3,18 @@
  * (reserved core-hours, GiB-hours, GPU-hours, ratio and cost per group) and right-sizing
  * recommendations per workload. Quantities are Kubernetes quantity strings.
  */
+import type { Verdict } from "../usage/rightsizing/recommend-container.js";
+import type { UsageReviewSpec, UsageReviewStatus, UsageRow } from "../usage/review/usage-review-types.js";
 import type { Transport } from "./transport.js";
 import { recommendationsFrame, usageReportFrame, withDataFrame, type Framed } from "./usage-frames.js";
 
 const BASE = "/apis/usage.krm.dev/v1alpha1";
 
-export interface UsageReviewRequest {
-  /** RFC 3339; rounded down to the hour. */
-  readonly from: string;
-  /** RFC 3339, default now. */
-  readonly to?: string;
-  /** `namespace` (default) or `label:<key>`. */
-  readonly groupBy?: string;
-  readonly bill?: { readonly total: number; readonly currency?: string };
-  readonly prices?: {
-    readonly cpuCoreHour?: number;
-    readonly memoryGiBHour?: number;
-    readonly storageGiBHour?: number;
-    readonly gpuHour?: number;
-    readonly currency?: string;
-  };
-}
-
-export interface UsageReportRow {
-  readonly group: string;
-  readonly cpuCoreHours: number;
-  readonly memoryGiBHours: number;
-  readonly storageGiBHours: number;
-  readonly gpuHours: number;
-  readonly ratio: number;
-  readonly cost?: number;
-}
-
+/** The UsageReview's spec: the period, the grouping, and a bill or prices to split (usage/README.md). */
+export type UsageReviewRequest = UsageReviewSpec;
+export type UsageReportRow = UsageRow;
 /** A usage review's answer, as the API sends it. */
-export interface UsageReportData {
-  readonly from: string;
-  readonly to: string;
-  readonly groupBy: string;
-  readonly currency?: string;
-  readonly rows: readonly UsageReportRow[];
-  readonly total: Omit<UsageReportRow, "group">;
-  readonly accuracy: string;
-}
+export type UsageReportData = UsageReviewStatus;
 
 /** A usage review's answer with `toDataFrame()`: one row per group (danfojs, optional). */
 export type UsageReport = UsageReportData & Framed;
@@ -53,7 +23,6 @@ type Resources = {
   readonly requests?: Readonly<Record<string, string>>;
   readonly limits?: Readonly<Record<string, string>>;
 };
-type Verdict = "over" | "under" | "ok" | "unknown";
 
 export interface Recommendation {
   readonly metadata: { readonly name: string; readonly namespace: string };

@@ -46,6 +46,17 @@ export interface UsageRow {
   readonly cost?: number;
 }
 
+/** A row's fields in the order the CSV answer and the client's `toDataFrame()` put them (usage/README.md). */
+export const USAGE_ROW_COLUMNS = [
+  "group",
+  "cpuCoreHours",
+  "memoryGiBHours",
+  "storageGiBHours",
+  "gpuHours",
+  "ratio",
+  "cost",
+] as const satisfies readonly (keyof UsageRow)[];
+
 export interface UsageReviewStatus {
   /** The range actually covered (whole hours, `to` at most now). */
   readonly from: string;
