@@ -5,6 +5,7 @@
  */
 import { ObjectSerializer } from "@kubernetes/client-node/dist/serializer.js";
 import type { V1ListMeta } from "@kubernetes/client-node";
+import { LineBuffer } from "../core/line-buffer.js";
 import { KrmStatusError, type KrmStatus } from "./errors.js";
 import type { Transport } from "./transport.js";
 
@@ -172,20 +173,13 @@ async function* lines(response: Response, signal: AbortSignal | undefined): Asyn
   const body = response.body;
   if (body === null) return;
   const decoder = new TextDecoder();
-  let pending = "";
+  const buffer = new LineBuffer();
   const reader = body.getReader();
   try {
     for (;;) {
       const { value, done } = await reader.read();
       if (done) break;
-      pending += decoder.decode(value, { stream: true });
-      let newline = pending.indexOf("\n");
-      while (newline >= 0) {
-        const line = pending.slice(0, newline).trim();
-        pending = pending.slice(newline + 1);
-        if (line !== "") yield line;
-        newline = pending.indexOf("\n");
-      }
+      yield* buffer.push(decoder.decode(value, { stream: true }));
     }
   } catch (error) {
     if (signal?.aborted === true) return;
@@ -193,7 +187,7 @@ async function* lines(response: Response, signal: AbortSignal | undefined): Asyn
   } finally {
     reader.releaseLock();
   }
-  if (pending.trim() !== "") yield pending.trim();
+  yield* buffer.end();
 }
 
 function setIf(query: URLSearchParams, name: string, value: string | undefined): void {

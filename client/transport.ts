@@ -3,6 +3,7 @@
  * and connection errors, honouring `Retry-After`. Other errors are thrown at once as
  * `KrmStatusError` carrying the server's Status.
  */
+import { statusOfBody } from "../core/status-body.js";
 import { KrmConnectionError, KrmStatusError, KrmTimeoutError, type KrmStatus } from "./errors.js";
 
 /** Default per-request deadline. */
@@ -145,13 +146,7 @@ export class Transport {
 
 async function readStatus(response: Response): Promise<KrmStatus> {
   const text = await response.text().catch(() => "");
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    if (typeof parsed === "object" && parsed !== null) return parsed;
-  } catch {
-    // not JSON: synthesize below
-  }
-  return { code: response.status, message: text.slice(0, 500) || response.statusText };
+  return statusOfBody(text, response.status, response.statusText);
 }
 
 /** `Retry-After` in seconds (krm sends seconds) or an HTTP date, capped. */

@@ -9,6 +9,8 @@ import * as http from "node:http";
 import * as https from "node:https";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { KubeApiError, type KubeStatus } from "./kube-errors.js";
+import { LineBuffer } from "./line-buffer.js";
+import { statusOfBody } from "./status-body.js";
 
 export interface KubeGet {
   /** Path below the server URL, e.g. `/api/v1/pods`. */
@@ -44,7 +46,8 @@ export async function openKubeGet(kubeConfig: KubeConfig, request: KubeGet): Pro
   });
   if (response.statusCode === 200) return response;
   const body = await readBody(response).catch(() => "");
-  throw new KubeApiError(response.statusCode ?? 0, parseStatus(body, response.statusMessage));
+  const code = response.statusCode ?? 0;
+  throw new KubeApiError(code, parseStatus(body, code, response.statusMessage));
 }
 
 /** GET and parse the JSON body. Times out after `timeoutMs` (a blackholed connection never answers). */
@@ -61,21 +64,12 @@ export async function kubeGetJson(kubeConfig: KubeConfig, request: KubeGet): Pro
  */
 export async function* responseLines(response: IncomingMessage): AsyncGenerator<string> {
   response.setEncoding("utf8");
-  let pending = "";
-  for await (const chunk of response as AsyncIterable<string>) {
-    pending += chunk;
-    let newline = pending.indexOf("\n");
-    while (newline >= 0) {
-      const line = pending.slice(0, newline).trim();
-      pending = pending.slice(newline + 1);
-      if (line !== "") yield line;
-      newline = pending.indexOf("\n");
-    }
-  }
+  const lines = new LineBuffer();
+  for await (const chunk of response as AsyncIterable<string>) yield* lines.push(chunk);
   // A response that ends mid-line was cut: node reports `aborted` via the iterator on
   // a reset, but a clean FIN mid-object is possible behind proxies, so check here too.
   if (!response.complete) throw Object.assign(new Error("watch response aborted"), { code: "ECONNRESET" });
-  if (pending.trim() !== "") yield pending.trim();
+  yield* lines.end();
 }
 
 async function readBody(response: IncomingMessage): Promise<string> {
@@ -85,18 +79,12 @@ async function readBody(response: IncomingMessage): Promise<string> {
   return body;
 }
 
-/** The Status object of an error response, or a synthetic one when the body is not JSON. */
-export function parseStatus(body: string, statusMessage: string | undefined): KubeStatus {
-  try {
-    const parsed = JSON.parse(body) as unknown;
-    if (typeof parsed === "object" && parsed !== null) return toStatus(parsed as Record<string, unknown>);
-  } catch {
-    // not JSON: fall through to the synthetic Status
-  }
-  return { message: body.slice(0, 500) || statusMessage || "" };
+/** The Status of an error response (core/status-body.ts), narrowed to what krm reads. */
+export function parseStatus(body: string, code: number, statusMessage: string | undefined): KubeStatus {
+  return toStatus(statusOfBody(body, code, statusMessage));
 }
 
-export function toStatus(value: Record<string, unknown>): KubeStatus {
+export function toStatus(value: Readonly<Record<string, unknown>>): KubeStatus {
   const code = value["code"];
   const reason = value["reason"];
   const message = value["message"];

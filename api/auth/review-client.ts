@@ -45,7 +45,7 @@ export function reviewPoster(kubeConfig: KubeConfig, timeoutMs = REVIEW_TIMEOUT_
       req.on("error", reject);
       req.end(payload);
     });
-    if (status < 200 || status > 299) throw new KubeApiError(status, parseStatus(text, ""));
+    if (status < 200 || status > 299) throw new KubeApiError(status, parseStatus(text, status, ""));
     return JSON.parse(text) as unknown;
   };
 }
