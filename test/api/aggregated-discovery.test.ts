@@ -13,7 +13,8 @@ import { sharedCluster } from "../support/shared-cluster.js";
 import { waitUntil } from "../../local/wait-until.js";
 import { httpGet, json } from "./helpers/http-get.js";
 import { startKrmStack, type KrmStack } from "./helpers/krm-stack.js";
-import { loggedGetPaths, tableCells, writeKrmKubeconfig } from "./helpers/kubectl-output.js";
+import { loggedGetPaths, tableCells } from "./helpers/kubectl-output.js";
+import { writeKubeconfig } from "../../local/cluster/kubeconfig-file.js";
 
 /** What client-go 1.32 (kubectl) sends to /api and /apis. */
 const CLIENT_GO_ACCEPT =
@@ -130,7 +131,7 @@ describe("aggregated discovery through krm", () => {
         ],
       },
     });
-    krmKubeconfig = writeKrmKubeconfig(join(dir, "krm.kubeconfig"), stack.api.url);
+    krmKubeconfig = writeKubeconfig(join(dir, "krm.kubeconfig"), { server: stack.api.url });
     await waitUntil(
       async () => {
         const pods = json<{ items: unknown[] }>(

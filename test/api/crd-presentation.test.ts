@@ -9,7 +9,8 @@ import { sharedCluster } from "../support/shared-cluster.js";
 import { waitUntil } from "../../local/wait-until.js";
 import { httpGet, json } from "./helpers/http-get.js";
 import { startKrmStack, type KrmStack } from "./helpers/krm-stack.js";
-import { tableCells, writeKrmKubeconfig } from "./helpers/kubectl-output.js";
+import { tableCells } from "./helpers/kubectl-output.js";
+import { writeKubeconfig } from "../../local/cluster/kubeconfig-file.js";
 
 /**
  * A custom kind configured as `group/version/resource/Kind` takes its CRD's short names,
@@ -105,7 +106,7 @@ describe("a CRD's presentation through krm", () => {
       kubeConfig: admin,
       api: { kubeConfig: admin },
     });
-    krmKubeconfig = writeKrmKubeconfig(join(dir, "krm.kubeconfig"), stack.api.url);
+    krmKubeconfig = writeKubeconfig(join(dir, "krm.kubeconfig"), { server: stack.api.url });
     await waitUntil(
       async () => {
         const list = json<{ items: unknown[] }>(

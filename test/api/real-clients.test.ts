@@ -17,7 +17,8 @@ import { sharedCluster } from "../support/shared-cluster.js";
 import { waitUntil } from "../../local/wait-until.js";
 import { httpGet, json } from "./helpers/http-get.js";
 import { startKrmStack, type KrmStack } from "./helpers/krm-stack.js";
-import { tableCells, writeKrmKubeconfig } from "./helpers/kubectl-output.js";
+import { tableCells } from "./helpers/kubectl-output.js";
+import { writeKubeconfig } from "../../local/cluster/kubeconfig-file.js";
 
 /**
  * kubectl and @kubernetes/client-node work against krm unchanged, and krm answers what the
@@ -101,7 +102,7 @@ describe("real clients against krm", () => {
     );
     await Promise.all(creates);
     stack = await startKrmStack({ kinds: BUILTIN_KINDS, kubeConfig: admin });
-    krmKubeconfig = writeKrmKubeconfig(join(dir, "krm.kubeconfig"), stack.api.url);
+    krmKubeconfig = writeKubeconfig(join(dir, "krm.kubeconfig"), { server: stack.api.url });
     await waitUntil(
       async () => {
         const pods = json<{ items: unknown[] }>(

@@ -3,7 +3,7 @@
  * exactly as the aggregator writes them: figures, Tables, selectors and watches of
  * nodepools/consumers, fitreviews, and leases that never double-book under a race.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,6 +19,7 @@ import { httpGet, json } from "../api/helpers/http-get.js";
 import { StateWriter } from "../api/helpers/state-writer.js";
 import { startRedis, type RedisServer } from "../../local/redis-server.js";
 import { waitUntil } from "../../local/wait-until.js";
+import { writeKubeconfig } from "../../local/cluster/kubeconfig-file.js";
 
 const kind = (id: string): KindSpec => BUILTIN_KINDS.find((k) => k.id === id) as KindSpec;
 const POOL = "karpenter.sh/nodepool";
@@ -203,17 +204,7 @@ describe("capacity.krm.dev on two API replicas", () => {
     );
     expect(warning.items.map((p) => p.metadata.name)).toEqual(["small"]);
     const kubeconfig = join(dir, "krm.kubeconfig");
-    writeFileSync(
-      kubeconfig,
-      JSON.stringify({
-        apiVersion: "v1",
-        kind: "Config",
-        clusters: [{ name: "krm", cluster: { server: api?.url } }],
-        users: [{ name: "u", user: {} }],
-        contexts: [{ name: "krm", context: { cluster: "krm", user: "u" } }],
-        "current-context": "krm",
-      }),
-    );
+    writeKubeconfig(kubeconfig, { server: api?.url ?? "" });
     const pools = await kubectlOk(["--kubeconfig", kubeconfig, "get", "nodepools"]);
     const lines = pools.trim().split("\n");
     expect(lines[0]).toMatch(/^NAME\s+NODES\s+CPU\s+MEMORY\s+PODS\s+PENDING\s+STATUS/);

@@ -5,7 +5,7 @@
  * node. Through the whole krm pipeline the nodepools/consumers figures equal an independent
  * computation from a fresh LIST within the freshness window, and kubectl prints the tables.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AppsV1Api, BatchV1Api, CoreV1Api } from "@kubernetes/client-node";
@@ -19,6 +19,7 @@ import { startLifelikeCluster } from "../../local/cluster/lifelike-cluster.js";
 import { lifelikeNode } from "../../local/cluster/lifelike-node.js";
 import { waitUntil } from "../../local/wait-until.js";
 import { expectFiguresEqualWithinWindow, type FigureScope } from "./helpers/capacity-figures.js";
+import { writeKubeconfig } from "../../local/cluster/kubeconfig-file.js";
 
 const POOL_LABEL = "krm-test.dev/pool";
 const NAMESPACE = "shop";
@@ -162,17 +163,7 @@ describe("capacity figures on the lifelike cluster", () => {
 
   it("kubectl get nodepools / consumers through krm prints the tables", async () => {
     const kubeconfig = join(dir, "krm.kubeconfig");
-    await writeFile(
-      kubeconfig,
-      JSON.stringify({
-        apiVersion: "v1",
-        kind: "Config",
-        clusters: [{ name: "krm", cluster: { server: stack.api.url } }],
-        users: [{ name: "u", user: {} }],
-        contexts: [{ name: "krm", context: { cluster: "krm", user: "u" } }],
-        "current-context": "krm",
-      }),
-    );
+    writeKubeconfig(kubeconfig, { server: stack.api.url });
     const pools = (await kubectlOk(["--kubeconfig", kubeconfig, "get", "nodepools"])).trim().split("\n");
     expect(pools[0]).toMatch(/^NAME\s+NODES\s+CPU\s+MEMORY\s+PODS\s+PENDING\s+STATUS/);
     expect(pools.find((l) => l.startsWith("small"))).toMatch(/^small\s+1 \(\+1\)\s+/);

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { CoreV1Api } from "@kubernetes/client-node";
@@ -117,17 +117,7 @@ describe("krm run --kubeconfig <your cluster> (README: cache your own cluster)",
         expect((await fetch(`${base}/readyz`)).status).toBe(200);
 
         const kubeconfig = join(dir, "krm.kubeconfig");
-        writeFileSync(
-          kubeconfig,
-          JSON.stringify({
-            apiVersion: "v1",
-            kind: "Config",
-            clusters: [{ name: "krm", cluster: { server: base } }],
-            users: [{ name: "u", user: {} }],
-            contexts: [{ name: "krm", context: { cluster: "krm", user: "u" } }],
-            "current-context": "krm",
-          }),
-        );
+        writeKubeconfig(kubeconfig, { server: base });
         const pods = await kubectlOk(["--kubeconfig", kubeconfig, "get", "pods", "-n", namespace]);
         expect(pods).toMatch(/^NAME\s+READY\s+STATUS/);
         expect(pods).toMatch(/\nweb\s+0\/1\s+Pending/);

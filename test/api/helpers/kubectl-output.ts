@@ -1,24 +1,7 @@
 /**
  * Reading what kubectl prints and logs, for tests that run it against krm and the API server
- * side by side, and the kubeconfig that points it at a krm API without auth.
+ * side by side.
  */
-import { writeFileSync } from "node:fs";
-
-/** A kubeconfig for a krm API served without auth (plain HTTP on loopback, no credentials). */
-export function writeKrmKubeconfig(path: string, server: string): string {
-  writeFileSync(
-    path,
-    JSON.stringify({
-      apiVersion: "v1",
-      kind: "Config",
-      clusters: [{ name: "krm", cluster: { server } }],
-      users: [{ name: "u", user: {} }],
-      contexts: [{ name: "krm", context: { cluster: "krm", user: "u" } }],
-      "current-context": "krm",
-    }),
-  );
-  return path;
-}
 
 /**
  * A kubectl table as rows of cells, cut at the header's column offsets (kubectl aligns
