@@ -15,16 +15,12 @@ import { BUILTIN_KINDS, type KindSpec } from "../../core/kinds.js";
 import { startKrmStack, type KrmStack } from "../api/helpers/krm-stack.js";
 import { kubectlOk } from "../deploy/kubectl.js";
 import type { ControlPlane } from "../../local/cluster/control-plane.js";
-import { startLifelikeCluster } from "../../local/cluster/lifelike-cluster.js";
-import { lifelikeNode } from "../../local/cluster/lifelike-node.js";
-import { waitUntil } from "../../local/wait-until.js";
+import { settle, startPooledCluster } from "../support/lifelike-pools.js";
 import { expectFiguresEqualWithinWindow, type FigureScope } from "./helpers/capacity-figures.js";
 import { writeKubeconfig } from "../../local/cluster/kubeconfig-file.js";
 
 const POOL_LABEL = "krm-test.dev/pool";
 const NAMESPACE = "shop";
-/** Scheduling, kwok's stages and the controllers each take a moment; generous for a loaded machine. */
-const SETTLE_TIMEOUT_MS = 60_000;
 const SMALL = { cpu: "2", memory: "4Gi", pods: "110" };
 const LARGE = { cpu: "8", memory: "32Gi", pods: "110" };
 const kinds = BUILTIN_KINDS.filter((k): k is KindSpec => k.id === "pods" || k.id === "nodes");
@@ -42,8 +38,6 @@ describe("capacity figures on the lifelike cluster", () => {
     pools: ["small", "large"],
     namespace: NAMESPACE,
   });
-  const settle = <T>(what: string, check: () => Promise<T | undefined>): Promise<T> =>
-    waitUntil(check, { what, timeoutMs: SETTLE_TIMEOUT_MS, intervalMs: 250 });
   const runningWeb = (replicas: number) =>
     settle(`${replicas} web pods Running`, async () => {
       const list = await core.listNamespacedPod({ namespace: NAMESPACE, labelSelector: "app=web" });
@@ -53,16 +47,17 @@ describe("capacity figures on the lifelike cluster", () => {
     });
 
   beforeAll(async () => {
-    cluster = await startLifelikeCluster();
+    cluster = await startPooledCluster({
+      poolLabel: POOL_LABEL,
+      nodes: [
+        { name: "small-1", pool: "small", allocatable: SMALL },
+        { name: "small-2", pool: "small", allocatable: SMALL },
+        { name: "large-1", pool: "large", allocatable: LARGE },
+      ],
+      namespace: NAMESPACE,
+    });
     core = cluster.kubeConfig().makeApiClient(CoreV1Api);
     apps = cluster.kubeConfig().makeApiClient(AppsV1Api);
-    for (const [name, pool, allocatable] of [
-      ["small-1", "small", SMALL],
-      ["small-2", "small", SMALL],
-      ["large-1", "large", LARGE],
-    ] as const)
-      await core.createNode({ body: lifelikeNode(name, { labels: { [POOL_LABEL]: pool }, allocatable }) });
-    await core.createNamespace({ body: { metadata: { name: NAMESPACE } } });
     stack = await startKrmStack({
       kinds,
       kubeConfig: cluster.kubeConfig(),

@@ -3,14 +3,10 @@ import { resolve } from "node:path";
 import { AppsV1Api, BatchV1Api, CoreV1Api, type V1Node, type V1Pod } from "@kubernetes/client-node";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { ControlPlane } from "../../local/cluster/control-plane.js";
-import { startLifelikeCluster } from "../../local/cluster/lifelike-cluster.js";
-import { lifelikeNode } from "../../local/cluster/lifelike-node.js";
-import { waitUntil } from "../../local/wait-until.js";
+import { settle, startPooledCluster } from "./lifelike-pools.js";
 
 /** Logs of this file's cluster, kept for post-mortems (git-ignored). */
 const LOG_DIR = resolve("test-artifacts", "lifelike-cluster");
-/** Scheduling, kwok's stages and the controllers each take a moment; generous for a loaded machine. */
-const SETTLE_TIMEOUT_MS = 90_000;
 const NAMESPACE = "lifelike";
 const POOL_LABEL = "cloud.google.com/gke-nodepool";
 
@@ -22,15 +18,16 @@ let core: CoreV1Api;
 
 beforeAll(async () => {
   await rm(LOG_DIR, { recursive: true, force: true });
-  cluster = await startLifelikeCluster({ logDir: LOG_DIR });
+  cluster = await startPooledCluster({
+    logDir: LOG_DIR,
+    poolLabel: POOL_LABEL,
+    nodes: [
+      { name: "general-1", pool: "general", allocatable: GENERAL },
+      { name: "gpu-1", pool: "gpu", allocatable: GPU },
+    ],
+    namespace: NAMESPACE,
+  });
   core = cluster.kubeConfig().makeApiClient(CoreV1Api);
-  await core.createNode({
-    body: lifelikeNode("general-1", { labels: { [POOL_LABEL]: "general" }, allocatable: GENERAL }),
-  });
-  await core.createNode({
-    body: lifelikeNode("gpu-1", { labels: { [POOL_LABEL]: "gpu" }, allocatable: GPU }),
-  });
-  await core.createNamespace({ body: { metadata: { name: NAMESPACE } } });
 });
 
 afterAll(async () => {
@@ -39,10 +36,6 @@ afterAll(async () => {
 
 function isReady(node: V1Node): boolean {
   return node.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
-}
-
-function settle<T>(what: string, check: () => Promise<T | undefined>): Promise<T> {
-  return waitUntil(check, { what, timeoutMs: SETTLE_TIMEOUT_MS, intervalMs: 250 });
 }
 
 test("nodes become Ready keeping the allocatable they were created with", async () => {
