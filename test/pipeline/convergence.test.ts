@@ -140,10 +140,18 @@ describe("cache pipeline under faults", () => {
     const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
     churn.start();
     const faultsStartedAt = Date.now();
-    for (let i = 0; i < 3; i += 1) {
-      await pause(1000 + Math.random() * 2000);
+    // A cut counts only if it cut something: it waits for the watches to be back after the last fault.
+    const cutLiveConnections = async (): Promise<void> => {
+      await waitUntil(() => (proxy.connectionCount() > 0 ? true : undefined), {
+        what: "a live connection through the fault proxy to cut",
+        timeoutMs: 15_000,
+      });
       faults.cutConnections.push(proxy.cutAll());
       faults.cuts += 1;
+    };
+    for (let i = 0; i < 3; i += 1) {
+      await pause(1000 + Math.random() * 2000);
+      await cutLiveConnections();
     }
     const blackholedBefore = proxy.counts().blackholed;
     proxy.blackhole(true);
@@ -159,8 +167,7 @@ describe("cache pipeline under faults", () => {
     await pause(2000);
     await controlPlane.compactEtcd();
     faults.etcdCompactions += 1;
-    faults.cutConnections.push(proxy.cutAll()); // resume watches from now-compacted resourceVersions
-    faults.cuts += 1;
+    await cutLiveConnections(); // resume watches from now-compacted resourceVersions
     await pause(2000);
     faults.redisKeysBeforeFlush = await redis.dbsize();
     await redisServer.flushAll();
@@ -246,8 +253,10 @@ describe("cache pipeline under faults", () => {
     expect(faults.connectionsClosedByRestart).toBeGreaterThan(0);
     // Cuts, the blackhole (bookmark silence) and the restart each ended every kind's watch.
     for (const count of Object.values(watchReconnects)) expect(count).toBeGreaterThanOrEqual(3);
-    // deployments are served without the watch cache: the compaction made their resume 410 Gone.
-    expect(watchGones["deployments.apps"]).toBeGreaterThanOrEqual(1);
+    // The compaction made resumes from compacted resourceVersions 410 Gone. Which kinds see it
+    // depends on which watches the last cut caught mid-stream (a watch still reconnecting from the
+    // restart may relist first), so the fault is asserted over all kinds.
+    expect(Object.values(watchGones).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
     expect(faults.redisKeysBeforeFlush).toBeGreaterThan(0);
     expect(faults.redisFlushallCalls).toBeGreaterThanOrEqual(1);
     expect(new Set(faults.redisRunIds).size).toBe(2);
