@@ -70,6 +70,51 @@ describe("auth=kubernetes guard", () => {
     await Promise.all(Array.from({ length: 100 }, () => guard.authorize(user, { ...pods, namespace: "a" })));
     await expect(guard.authorize(user, { ...pods, namespace: "b" })).rejects.toBeInstanceOf(ForbiddenError);
     await expect(guard.authorize(user, { ...pods, namespace: "b" })).rejects.toBeInstanceOf(ForbiddenError);
+    // Two TokenReviews; the cluster-wide list (denied, kept), then the lists in a and in b.
+    expect(api.posted).toHaveLength(5);
+  });
+
+  it("answers every object and selector of a resource from one cluster-wide review", async () => {
+    const api = fakeApiServer();
+    const guard = guardWith((path, body) => {
+      api.posted.push({ path, body: body as Posted["body"] });
+      return Promise.resolve({ status: { allowed: true } });
+    });
+    const gets = Array.from({ length: 1000 }, (_, i) => ({
+      ...pods,
+      verb: "get" as const,
+      namespace: `ns-${i % 50}`,
+      name: `pod-${i}`,
+    }));
+    for (const request of gets) await guard.authorize(alice, request);
+    expect(api.posted).toHaveLength(1);
+    expect(api.posted[0]?.body.spec["resourceAttributes"]).toEqual({
+      verb: "get",
+      group: "",
+      version: "v1",
+      resource: "pods",
+      namespace: "",
+    });
+  });
+
+  it("still finds a grant limited to one name, and denies the names it does not cover", async () => {
+    const api = fakeApiServer();
+    const guard = guardWith((path, body) => {
+      api.posted.push({ path, body: body as Posted["body"] });
+      const attributes = (body as Posted["body"]).spec["resourceAttributes"] as { name?: string };
+      return Promise.resolve({ status: { allowed: attributes.name === "p", reason: "only p" } });
+    });
+    const get = (name: string) => ({ ...pods, verb: "get" as const, namespace: "a", name });
+    await expect(guard.authorize(alice, get("p"))).resolves.toBeUndefined();
+    // Cluster-wide, namespace-wide (both denied), then the exact get.
+    expect(api.posted.map((p) => p.body.spec["resourceAttributes"])).toEqual([
+      { verb: "get", group: "", version: "v1", resource: "pods", namespace: "" },
+      { verb: "get", group: "", version: "v1", resource: "pods", namespace: "a" },
+      { verb: "get", group: "", version: "v1", resource: "pods", namespace: "a", name: "p" },
+    ]);
+    await expect(guard.authorize(alice, get("q"))).rejects.toThrow(
+      /pods "q" is forbidden: User "alice" cannot get resource "pods" .* "a": only p/,
+    );
     expect(api.posted).toHaveLength(4);
   });
 

@@ -2,7 +2,8 @@
  * `--auth=kubernetes`: the caller's bearer token is checked with a TokenReview for krm's
  * audiences, and each request is authorized with a SubjectAccessReview for the verb, group,
  * resource, namespace, name and selectors it would need on the real API server, so krm never
- * shows what RBAC denies. Answers are kept for at most `MAX_CACHE_TTL_MS` in bounded LRUs
+ * shows what RBAC denies; a wider grant that covers it (covering-requests.ts) is asked first,
+ * so a reader allowed a whole resource costs one review per 10 s, not one per object. Answers are kept for at most `MAX_CACHE_TTL_MS` in bounded LRUs
  * (review-cache.ts), keyed by a hash of the token and by the user and attributes; a revoked
  * permission takes effect within that time. Identical reviews in flight are merged, each has
  * a deadline (review-client.ts), and at most `MAX_REVIEWS_IN_FLIGHT` run at once.
@@ -13,10 +14,11 @@ import { LRUCache } from "lru-cache";
 import type { Logger } from "../../core/logger.js";
 import { ApiError, TooManyRequestsError, UnauthorizedError } from "../errors.js";
 import type { RecognizingGuard } from "./failure-limited-guard.js";
+import { coveringRequests } from "./covering-requests.js";
 import { ReviewCache } from "./review-cache.js";
 import { REVIEW_TIMEOUT_MS, reviewPoster, type ReviewPoster } from "./review-client.js";
 import { forbidden, subjectAccessReview, type AccessRequest } from "./subject-access-review.js";
-import { bearerToken, type UserInfo } from "./types.js";
+import { bearerToken, type ResourceAttributes, type UserInfo } from "./types.js";
 
 /** The issue caps caching of auth decisions at 10 s. */
 export const MAX_CACHE_TTL_MS = 10_000;
@@ -79,9 +81,9 @@ export function kubernetesGuard(options: KubernetesGuardOptions): RecognizingGua
     }
   };
 
-  const authorizeRequest = async (user: UserInfo, request: AccessRequest): Promise<void> => {
+  const decide = (user: UserInfo, request: AccessRequest): Promise<Decision> => {
     const key = JSON.stringify([user.username, user.uid, user.groups, user.extra, request]);
-    const decision = await decisions.get(key, async () => {
+    return decisions.get(key, async () => {
       const answer = (await review(
         "SubjectAccessReview",
         "/apis/authorization.k8s.io/v1/subjectaccessreviews",
@@ -91,7 +93,15 @@ export function kubernetesGuard(options: KubernetesGuardOptions): RecognizingGua
         ? { allowed: true }
         : { allowed: false, reason: answer.status?.reason ?? "" };
     });
-    if (!decision.allowed) throw forbidden(user, request, decision.reason);
+  };
+
+  /** A read is allowed by the first covering request allowed (covering-requests.ts); the exact one decides. */
+  const authorizeResource = async (user: UserInfo, exact: ResourceAttributes): Promise<void> => {
+    for (const resource of coveringRequests(exact)) {
+      const decision = await decide(user, { resource });
+      if (decision.allowed) return;
+      if (resource === exact) throw forbidden(user, { resource }, decision.reason);
+    }
   };
 
   return {
@@ -119,8 +129,11 @@ export function kubernetesGuard(options: KubernetesGuardOptions): RecognizingGua
       return result.user;
     },
 
-    authorize: (user, resource) => authorizeRequest(user, { resource }),
-    authorizePath: (user, path) => authorizeRequest(user, { path }),
+    authorize: authorizeResource,
+    async authorizePath(user, path) {
+      const decision = await decide(user, { path });
+      if (!decision.allowed) throw forbidden(user, { path }, decision.reason);
+    },
   };
 }
 

@@ -27,6 +27,7 @@ describe("auth=kubernetes enforces the API server's RBAC", () => {
   let token = "";
   let adminToken = "";
   let namedToken = "";
+  let getterToken = "";
 
   const get = (path: string, bearer?: string) =>
     httpGet(
@@ -61,7 +62,7 @@ describe("auth=kubernetes enforces the API server's RBAC", () => {
         });
       }
     }
-    for (const name of ["reader", "admin", "named"]) {
+    for (const name of ["reader", "admin", "named", "getter"]) {
       await core.createNamespacedServiceAccount({ namespace: a, body: { metadata: { name } } });
     }
     const role = async (
@@ -85,6 +86,7 @@ describe("auth=kubernetes enforces the API server's RBAC", () => {
     await role("list-pods", "reader", { verbs: ["list"] });
     // resourceNames: only list/watch naming p (fieldSelector=metadata.name=p) are allowed.
     await role("list-pod-p", "named", { verbs: ["list", "watch"], resourceNames: ["p"] });
+    await role("get-pods", "getter", { verbs: ["get"] });
     await rbac.createClusterRoleBinding({
       body: {
         metadata: { name: adminBinding },
@@ -95,6 +97,7 @@ describe("auth=kubernetes enforces the API server's RBAC", () => {
     token = await createToken("reader", "krm");
     adminToken = await createToken("admin", "krm");
     namedToken = await createToken("named", "krm");
+    getterToken = await createToken("getter", "krm");
     stack = await startKrmStack({
       kinds: [pods],
       kubeConfig: admin,
@@ -178,6 +181,20 @@ describe("auth=kubernetes enforces the API server's RBAC", () => {
         )
       ).status,
     ).toBe(200);
+  });
+
+  it("lets a namespace-wide get grant read each object there, and no object elsewhere", async () => {
+    for (const name of ["p", "q"]) {
+      const result = await get(`/api/v1/namespaces/${a}/pods/${name}`, getterToken);
+      expect(result.status).toBe(200);
+      expect(json<{ metadata: { name: string } }>(result).metadata.name).toBe(name);
+    }
+    const elsewhere = await get(`/api/v1/namespaces/${b}/pods/p`, getterToken);
+    expect(elsewhere.status).toBe(403);
+    expect(json<{ message: string }>(elsewhere).message).toMatch(
+      /pods "p" is forbidden: .* cannot get resource "pods" in API group "" in the namespace "krm-rbac-b-/,
+    );
+    expect((await get(`/api/v1/namespaces/${a}/pods`, getterToken)).status).toBe(403);
   });
 
   it.each([
