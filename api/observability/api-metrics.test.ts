@@ -24,4 +24,18 @@ describe("ApiMetrics", () => {
     const second = new ApiMetrics();
     expect(await second.exposition([], 0)).not.toContain('route="get"');
   });
+
+  it("exports the process's heap, RSS, event-loop lag and GC metrics, once per exposition", async () => {
+    new ApiMetrics();
+    const text = await new ApiMetrics().exposition([], 0);
+    const value = (name: string): number => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1]);
+    expect(value("nodejs_heap_size_used_bytes")).toBeGreaterThan(0);
+    expect(value("nodejs_heap_size_total_bytes")).toBeGreaterThanOrEqual(
+      value("nodejs_heap_size_used_bytes"),
+    );
+    expect(value("process_resident_memory_bytes")).toBeGreaterThan(0);
+    expect(value("nodejs_eventloop_lag_p99_seconds")).toBeGreaterThanOrEqual(0);
+    expect(text).toContain("# TYPE nodejs_gc_duration_seconds histogram");
+    expect(text.match(/^# TYPE nodejs_heap_size_used_bytes /gm)).toHaveLength(1);
+  });
 });

@@ -3,10 +3,12 @@
  * exposition format are the library's): requests by route and code, a request latency
  * histogram by route, active watches, and per kind the cached objects and freshness.
  * Each `ApiMetrics` has its own registry, so several API servers in one process (tests)
- * do not share counters.
+ * do not share counters; the exposition adds the process's own metrics (heap, RSS, event-loop
+ * lag, GC), which all of them share (docs/metrics.md, "The API's /metrics").
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { freshnessOf, type KindFreshness } from "../freshness.js";
+import { processMetrics } from "./process-metrics.js";
 import type { ServedKind } from "../served-kind.js";
 
 /** Latency buckets in seconds: lists from memory take well under a millisecond to tens of ms. */
@@ -34,6 +36,8 @@ const KIND_GAUGES: readonly (readonly [string, string, (f: KindFreshness) => num
 
 export class ApiMetrics {
   private readonly registry = new Registry();
+  /** Collecting from construction, so GC durations and lag cover the server's whole life. */
+  private readonly process = processMetrics();
   private readonly requests = new Counter({
     name: "krm_api_requests_total",
     help: "API requests by route and HTTP code.",
@@ -84,7 +88,7 @@ export class ApiMetrics {
         if (v !== undefined) gauge.set({ kind: f.kind }, v);
       }
     }
-    return this.registry.metrics();
+    return Registry.merge([this.registry, this.process]).metrics();
   }
 }
 
