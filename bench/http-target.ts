@@ -34,6 +34,8 @@ export interface RequestOptions {
   readonly body?: string;
   readonly keepBody?: boolean;
   readonly contentType?: string;
+  /** Fails the request when the socket is idle this long (default: no limit). */
+  readonly timeoutMs?: number;
 }
 
 /** Only loopback servers are benchmarked: a bench must never load a real cluster by mistake. */
@@ -120,6 +122,14 @@ export function send(target: HttpTarget, path: string, options: RequestOptions =
       },
     );
     req.on("error", reject);
+    if (options.timeoutMs !== undefined) {
+      const ms = options.timeoutMs;
+      req.setTimeout(ms, () =>
+        req.destroy(
+          new Error(`${options.method ?? "GET"} ${target.name} ${path}: no answer within ${ms} ms`),
+        ),
+      );
+    }
     if (options.body !== undefined) req.write(options.body);
     req.end();
   });

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { ReadCell } from "./phases/read-phase.js";
-import { SUMMARY_END, SUMMARY_START, formatSpread, renderSummary, replaceSummary } from "./report.js";
+import {
+  SUMMARY_END,
+  SUMMARY_START,
+  formatSpread,
+  renderMemory,
+  renderSummary,
+  replaceSummary,
+} from "./report.js";
 import type { BenchResults, SizeResult } from "./result-types.js";
 import { summarize } from "./stats.js";
 import { figures, speedUp, verdict } from "./summary.js";
@@ -143,6 +150,41 @@ describe("rendering", () => {
     );
     expect(text).toMatch(/kube-apiserver v1\.36\.0/);
     expect(text).toMatch(/busiest processes at start: etcd 50\.0%/);
+  });
+
+  it("renders the API replica's RSS and heap after the reads and at peak, and why a heap figure is missing", () => {
+    const MB = 1024 * 1024;
+    const memory = {
+      cachedJsonBytes: 100 * MB,
+      cachedObjects: 10_000,
+      api: { rssBytes: 150 * MB, peakRssBytes: 210 * MB, anonBytes: 120 * MB },
+      apiRssPeakDuringReadsBytes: 200 * MB,
+      rssToJson: 1.5,
+      peakToJson: 2,
+      kubeApiServer: { rssBytes: 500 * MB, peakRssBytes: 0, anonBytes: 0 },
+      apiHeap: { usedBytes: 90 * MB, totalBytes: 110 * MB },
+      apiHeapUsedPeakDuringReadsBytes: 130 * MB,
+    };
+    const text = renderMemory(
+      results([
+        { ...size(6, 6), memory },
+        {
+          ...size(6, 6),
+          memory: {
+            ...memory,
+            apiHeap: null,
+            apiHeapUsedPeakDuringReadsBytes: null,
+            heapError: "after reads: GET krm /metrics: HTTP 403",
+          },
+        },
+      ]),
+    );
+    expect(text).toContain(
+      "| 1 | 10000 | 100 MB | 150 MB (1.5x) | 200 MB (2.0x) | 90.0 MB / 110 MB | 130 MB | 500 MB | – |",
+    );
+    expect(text).toContain(
+      "| 2 | 10000 | 100 MB | 150 MB (1.5x) | 200 MB (2.0x) | – / – | – | 500 MB | after reads: GET krm /metrics: HTTP 403 |",
+    );
   });
 
   it("replaces only the text between the summary markers", () => {

@@ -1,5 +1,5 @@
 // Renders bench/results/*.json as Markdown:
-//   node dist/bench/report.js <file>.json [...]              summary table, machine lines, every cell
+//   node dist/bench/report.js <file>.json [...]              summary table, machine lines, every cell, memory
 //   node dist/bench/report.js --write BENCHMARKS.md <file>.json [...]
 //     replaces the summary between BENCHMARKS.md's `<!-- summary:start -->` / `<!-- summary:end -->`.
 import { readFile, writeFile } from "node:fs/promises";
@@ -151,6 +151,52 @@ export function renderCells(results: BenchResults): string {
   );
 }
 
+const MB = 1024 * 1024;
+
+function megabytes(bytes: number | null | undefined): string {
+  return number(bytes === null || bytes === undefined ? null : bytes / MB, "MB");
+}
+
+function timesJson(value: number | null): string {
+  return value === null ? "" : ` (${number(value, "x")})`;
+}
+
+/** The API replica's memory per repetition × size: RSS and V8 heap after the reads and at peak. */
+export function renderMemory(results: BenchResults): string {
+  const rows: string[][] = [];
+  for (const repetition of results.repetitions) {
+    for (const size of repetition.sizes) {
+      const m = size.memory;
+      if (m === undefined) continue;
+      rows.push([
+        String(repetition.index),
+        String(size.pods),
+        megabytes(m.cachedJsonBytes),
+        `${megabytes(m.api?.rssBytes)}${timesJson(m.rssToJson)}`,
+        `${megabytes(m.apiRssPeakDuringReadsBytes)}${timesJson(m.peakToJson)}`,
+        `${megabytes(m.apiHeap?.usedBytes)} / ${megabytes(m.apiHeap?.totalBytes)}`,
+        megabytes(m.apiHeapUsedPeakDuringReadsBytes),
+        megabytes(m.kubeApiServer?.rssBytes),
+        m.heapError ?? "–",
+      ]);
+    }
+  }
+  return table(
+    [
+      "rep",
+      "pods",
+      "cached JSON",
+      "API RSS after reads (÷ JSON)",
+      "API peak RSS (÷ JSON)",
+      "API heap used / total after reads",
+      "API peak heap used",
+      "kube-apiserver RSS",
+      "heap scrape failures",
+    ],
+    rows,
+  );
+}
+
 /** Replaces the text between the summary markers of `document`. */
 export function replaceSummary(document: string, summary: string): string {
   const start = document.indexOf(SUMMARY_START);
@@ -172,8 +218,11 @@ async function cli(args: readonly string[]): Promise<void> {
     return;
   }
   process.stdout.write(`${summary}\n`);
-  for (const { path, results } of sources)
+  for (const { path, results } of sources) {
     process.stdout.write(`\n### Cells of ${path}\n\n${renderCells(results)}\n`);
+    if (results.repetitions.some((r) => r.sizes.some((s) => s.memory !== undefined)))
+      process.stdout.write(`\n### Memory of ${path}\n\n${renderMemory(results)}\n`);
+  }
 }
 
 if (process.argv[1]?.endsWith("report.js") === true) await cli(process.argv.slice(2));

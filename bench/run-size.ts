@@ -5,6 +5,7 @@ import type { Redis } from "ioredis";
 import { waitUntil } from "../local/wait-until.js";
 import type { ReaderTokens } from "./auth/reader-identity.js";
 import { podPlacement } from "./fixtures.js";
+import { HeapSampler } from "./heap-sampler.js";
 import { closeTarget, getJson, send, withBearer, type HttpTarget } from "./http-target.js";
 import { startKrm, waitForCount, type KrmProcesses } from "./krm-processes.js";
 import { startLiveWriter } from "./live/live-writer.js";
@@ -177,6 +178,10 @@ export async function runSize(
   const checker = new EqualityChecker(apiServerReader);
   const monitor = new ProcessMonitor(apiPid === undefined ? {} : { [apiName]: apiPid });
   await monitor.start();
+  // Scrapes only when the memory cell will stop it: later cells (cost) measure krm without extra requests.
+  const heapSampler =
+    options.cells.has("memory") && firstReader !== undefined ? new HeapSampler(firstReader) : undefined;
+  heapSampler?.start();
   const live = async <T>(work: () => Promise<T>): Promise<T> => {
     const writer = startLiveWriter({
       kubeconfigPath: ctx.adminKubeconfigPath,
@@ -244,9 +249,11 @@ export async function runSize(
         apiPid,
         apiServerPid: ctx.apiServerPid,
         peakDuringReads: usage[apiName]?.rssBytesPeak ?? null,
+        api: firstReader,
+        heapDuringReads: (await heapSampler?.stop()) ?? null,
       });
       log(
-        `  memory: api RSS ${size.memory.api?.rssBytes} B (peak ${size.memory.apiRssPeakDuringReadsBytes}, x${size.memory.rssToJson} of ${size.memory.cachedJsonBytes} B JSON); kube-apiserver RSS ${size.memory.kubeApiServer?.rssBytes} B`,
+        `  memory: api RSS ${size.memory.api?.rssBytes} B (peak ${size.memory.apiRssPeakDuringReadsBytes}, x${size.memory.rssToJson} of ${size.memory.cachedJsonBytes} B JSON), heap used ${size.memory.apiHeap?.usedBytes} B of ${size.memory.apiHeap?.totalBytes} B (peak ${size.memory.apiHeapUsedPeakDuringReadsBytes})${size.memory.heapError === undefined ? "" : ` [${size.memory.heapError}]`}; kube-apiserver RSS ${size.memory.kubeApiServer?.rssBytes} B`,
       );
       await onProgress(size);
     }
@@ -298,6 +305,7 @@ export async function runSize(
     log(`  size ${pods} failed: ${size.error}`);
   } finally {
     await monitor.stop();
+    await heapSampler?.stop();
     size.equality = checker.result();
     size.loadAverageAfter = loadAverages();
     for (const api of readers.values()) closeTarget(api);

@@ -37,7 +37,7 @@ async function token(admin: HttpTarget, audiences: readonly string[] | undefined
 
 /**
  * A reader as a real client is one: a ServiceAccount allowed to get, list and watch the bench's
- * kinds cluster-wide through RBAC (no system:masters shortcut), so the API server runs its
+ * kinds cluster-wide (and to get /metrics, as a Prometheus scraper may) through RBAC (no system:masters shortcut), so the API server runs its
  * authenticator and authorizer for every request, as krm's `--auth kubernetes` does with
  * TokenReview and SubjectAccessReview.
  */
@@ -59,6 +59,8 @@ export async function createReaderIdentity(admin: HttpTarget): Promise<ReaderTok
         verbs: ["get", "list", "watch"],
       },
       { apiGroups: ["apps"], resources: ["deployments"], verbs: ["get", "list", "watch"] },
+      // The bench scrapes the measured krm replica's heap from /metrics (docs/metrics.md).
+      { nonResourceURLs: ["/metrics"], verbs: ["get"] },
     ],
   });
   await ensure(admin, "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings", {
