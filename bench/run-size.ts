@@ -22,6 +22,7 @@ import { runReadCell } from "./read-load.js";
 import { redisMemory } from "./redis-stats.js";
 import type { SizeResult } from "./result-types.js";
 import { EqualityChecker } from "./verify/equality-check.js";
+import { PodHistory } from "./verify/pod-history.js";
 
 /** What a repetition shares across its sizes. */
 export interface SizeContext {
@@ -175,7 +176,8 @@ export async function runSize(
     ...krm.pids,
     ...(ctx.apiServerPid === undefined ? {} : { "kube-apiserver": ctx.apiServerPid }),
   };
-  const checker = new EqualityChecker(apiServerReader);
+  const history = await PodHistory.start(apiServerReader, ctx.adminKubeConfig);
+  const checker = new EqualityChecker(apiServerReader, history);
   const monitor = new ProcessMonitor(apiPid === undefined ? {} : { [apiName]: apiPid });
   await monitor.start();
   // Scrapes only when the memory cell will stop it: later cells (cost) measure krm without extra requests.
@@ -306,7 +308,8 @@ export async function runSize(
   } finally {
     await monitor.stop();
     await heapSampler?.stop();
-    size.equality = checker.result();
+    history.stop();
+    size.equality = { ...checker.result(), historyRestarts: history.restarts, historyRelists: history.relists };
     size.loadAverageAfter = loadAverages();
     for (const api of readers.values()) closeTarget(api);
     await krm.stop();

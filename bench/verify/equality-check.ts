@@ -1,5 +1,8 @@
+import { waitUntil } from "../../local/wait-until.js";
 import { getJson, type HttpResult, type HttpTarget } from "../http-target.js";
-import { differences, digestOf, exactPathFor, type ResponseDigest } from "./response-digest.js";
+import type { PodHistory } from "./pod-history.js";
+import { digestInScope, podScopeOf } from "./pod-scope.js";
+import { differences, digestOf, digestOfBody, exactPathFor, type ResponseDigest } from "./response-digest.js";
 
 /** The header with the resourceVersion krm served a get at (docs/api-contract.md, Freshness). */
 export const KRM_RV_HEADER = "x-krm-resource-version";
@@ -13,9 +16,14 @@ export interface Mismatch {
 export interface EqualityResult {
   /** krm answers compared with the API server's. */
   readonly checked: number;
-  /** Distinct (path, resourceVersion) pairs the API server was asked for. */
+  /** Of those, answered from the replayed watch (pod-history.ts) rather than an exact list. */
+  readonly replayed: number;
+  /** Distinct (path, resourceVersion) pairs the API server was asked for with an exact list. */
   readonly apiServerLookups: number;
   readonly mismatches: readonly Mismatch[];
+  /** The history's watch restarts (the API server closes watches) and 410 relists. */
+  readonly historyRestarts?: number;
+  readonly historyRelists?: number;
 }
 
 interface Recorded {
@@ -26,54 +34,62 @@ interface Recorded {
 
 /** Mismatches kept in the JSON; one is enough to fail the run. */
 const MAX_KEPT = 20;
+/**
+ * How long a check waits for the history's watch to pass krm's resourceVersion: at once under
+ * live writes; with none, until the API server's next bookmark (about a minute).
+ */
+const HISTORY_WAIT_MS = 120_000;
 
 /**
- * Compares krm's answers with the API server's state at the resourceVersion krm served: a list
- * at `resourceVersion=<krm's>&resourceVersionMatch=Exact` (see {@link exactPathFor}). Answers
- * are recorded as they come and checked later in batches, outside any timed request; identical
- * (path, resourceVersion) pairs cost one API server request.
+ * Compares krm's answers with the API server's state at the resourceVersion krm served. With a
+ * PodHistory, that state is replayed from one list and the watch after it; an answer it cannot
+ * place (not a pod read, or before the history) is compared with a list at
+ * `resourceVersion=<krm's>&resourceVersionMatch=Exact` (see {@link exactPathFor}), where
+ * identical (path, resourceVersion) pairs cost one request. Answers are recorded as they come
+ * and checked later in batches, outside any timed request.
  */
 export class EqualityChecker {
   private pending: Recorded[] = [];
   private checked = 0;
+  private replayed = 0;
   private lookups = 0;
   private readonly mismatches: Mismatch[] = [];
   private mismatchCount = 0;
 
-  constructor(private readonly apiServer: HttpTarget) {}
+  constructor(
+    private readonly apiServer: HttpTarget,
+    private readonly history?: PodHistory,
+  ) {}
 
-  /** Parses krm's answer (a 200 with its body) and keeps what must be compared. */
+  /** Digests krm's answer (a 200 with its body) and keeps what must be compared. */
   record(path: string, answer: HttpResult): void {
-    const body = JSON.parse(answer.body?.toString("utf8") ?? "null") as {
-      metadata?: { resourceVersion?: string };
-      items?: unknown;
-    };
+    const { listRv, digest } = digestOfBody(answer.body ?? Buffer.from("null"));
     const header = answer.headers?.[KRM_RV_HEADER];
-    const rv = Array.isArray(body.items)
-      ? body.metadata?.resourceVersion
-      : typeof header === "string"
-        ? header
-        : undefined;
+    const rv = listRv ?? (typeof header === "string" ? header : undefined);
     if (rv === undefined) throw new Error(`krm answered ${path} without a resourceVersion`);
-    this.pending.push({ path, rv, digest: digestOf(body) });
+    this.pending.push({ path, rv, digest });
   }
 
   get pendingCount(): number {
     return this.pending.length;
   }
 
-  /** Checks every recorded answer against the API server. */
+  /** Checks every recorded answer against the API server, oldest resourceVersion first. */
   async checkPending(): Promise<void> {
-    const batch = this.pending;
+    const batch = this.pending.sort((a, b) => Number(a.rv) - Number(b.rv));
     this.pending = [];
     const answers = new Map<string, ResponseDigest>();
     for (const recorded of batch) {
-      const path = exactPathFor(recorded.path, recorded.rv);
-      let expected = answers.get(path);
-      if (expected === undefined) {
-        expected = digestOf(await getJson<unknown>(this.apiServer, path));
-        answers.set(path, expected);
-        this.lookups += 1;
+      let expected = await this.replay(recorded);
+      if (expected !== undefined) this.replayed += 1;
+      else {
+        const path = exactPathFor(recorded.path, recorded.rv);
+        expected = answers.get(path);
+        if (expected === undefined) {
+          expected = digestOf(await getJson<unknown>(this.apiServer, path));
+          answers.set(path, expected);
+          this.lookups += 1;
+        }
       }
       this.checked += 1;
       const found = differences(recorded.digest, expected);
@@ -84,8 +100,27 @@ export class EqualityChecker {
     }
   }
 
+  private async replay(recorded: Recorded): Promise<ResponseDigest | undefined> {
+    const history = this.history;
+    const scope = podScopeOf(recorded.path);
+    if (history === undefined || scope === undefined) return undefined;
+    if (!history.reached(recorded.rv)) {
+      await waitUntil(() => (history.reached(recorded.rv) ? true : undefined), {
+        what: `the API server's watch to pass resourceVersion ${recorded.rv}`,
+        timeoutMs: HISTORY_WAIT_MS,
+      }).catch(() => undefined);
+    }
+    const pods = history.at(recorded.rv);
+    return pods === undefined ? undefined : digestInScope(pods, scope);
+  }
+
   result(): EqualityResult {
-    return { checked: this.checked, apiServerLookups: this.lookups, mismatches: [...this.mismatches] };
+    return {
+      checked: this.checked,
+      replayed: this.replayed,
+      apiServerLookups: this.lookups,
+      mismatches: [...this.mismatches],
+    };
   }
 
   get failed(): boolean {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { differences, digestOf, exactPathFor } from "./response-digest.js";
+import { differences, digestOf, digestOfBody, exactPathFor } from "./response-digest.js";
 
 const pod = (name: string, uid: string, rv: string): object => ({
   metadata: { namespace: "ns", name, uid, resourceVersion: rv },
@@ -15,6 +15,32 @@ describe("digestOf", () => {
 
   it("treats a single object as a one-item answer", () => {
     expect(digestOf(pod("a", "u1", "5")).items).toEqual([{ key: "ns/a", uid: "u1", rv: "5" }]);
+  });
+});
+
+describe("digestOfBody", () => {
+  it("digests a list's bytes item by item and reads the list's resourceVersion", () => {
+    const body = Buffer.from(
+      JSON.stringify({
+        metadata: { resourceVersion: "9" },
+        items: [pod("b", "u2", "7"), pod("a", "u1", "5")],
+      }),
+    );
+    expect(digestOfBody(body)).toEqual({
+      listRv: "9",
+      digest: {
+        items: [
+          { key: "ns/a", uid: "u1", rv: "5" },
+          { key: "ns/b", uid: "u2", rv: "7" },
+        ],
+      },
+    });
+  });
+
+  it("digests a single object without a list resourceVersion", () => {
+    expect(digestOfBody(Buffer.from(JSON.stringify(pod("a", "u1", "5"))))).toEqual({
+      digest: { items: [{ key: "ns/a", uid: "u1", rv: "5" }] },
+    });
   });
 });
 

@@ -1,3 +1,5 @@
+import { scanList } from "./list-scan.js";
+
 /**
  * What two answers must agree on to be equal: the served resourceVersion and, per object, its
  * key, uid and resourceVersion. Counts alone would let a stale or mixed answer pass.
@@ -31,12 +33,30 @@ function itemOf(object: ObjectMeta): ItemVersion {
   };
 }
 
+/**
+ * Digest of a response body, list or single object, of any size (list-scan.ts), with the
+ * resourceVersion a list says it was served at.
+ */
+export function digestOfBody(body: Buffer): { readonly listRv?: string; readonly digest: ResponseDigest } {
+  const { head, items } = scanList(body);
+  const list = head as { items?: unknown; metadata?: { resourceVersion?: string } };
+  if (!Array.isArray(list.items)) return { digest: digestOf(head) };
+  // One item parsed at a time: 100k parsed pods at once would take gigabytes of heap.
+  const digest = sortedDigest(items.map((item) => itemOf(JSON.parse(item.toString("utf8")) as ObjectMeta)));
+  const listRv = list.metadata?.resourceVersion;
+  return { ...(listRv !== undefined ? { listRv } : {}), digest };
+}
+
 /** Digest of a parsed list (`items`) or single object. */
 export function digestOf(body: unknown): ResponseDigest {
   const list = body as { items?: ObjectMeta[] };
   const objects = Array.isArray(list.items) ? list.items : [body as ObjectMeta];
-  const items = objects.map(itemOf).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return { items };
+  return sortedDigest(objects.map(itemOf));
+}
+
+/** A digest of `items`, sorted by key as every digest is. */
+export function sortedDigest(items: ItemVersion[]): ResponseDigest {
+  return { items: items.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)) };
 }
 
 /** Differences shown per mismatch at most; the rest are counted. */
