@@ -4,7 +4,7 @@ import { AUTH_MODES, type AuthMode } from "./phases/read-phase.js";
 /**
  * Cells a run can be scoped to:
  * - `headline`: the read cells (latency and throughput, krm vs the API server) while the live
- *   writer changes pods, once per auth mode;
+ *   writer changes pods, krm's once per auth mode, the API server's once;
  * - `frozen`: the same cells with no writes (krm's whole-list cache answers everything);
  * - `freshness`: write → visible at the freshness rates, krm vs an in-process informer, while
  *   the verifier runs;

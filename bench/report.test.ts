@@ -16,7 +16,7 @@ function cell(target: ReadCell["target"], p50: number, rps: number, over: Partia
   return {
     kind: "namespace-list",
     target,
-    auth: "kubernetes",
+    auth: target === "krm" ? "kubernetes" : null,
     state: "live",
     mode: "latency",
     verified: target === "krm" ? 200 : 0,
@@ -122,6 +122,34 @@ describe("speedUp", () => {
   });
 });
 
+describe("speedUp across auth modes", () => {
+  const where = { kind: "namespace-list", state: "live", mode: "latency" } as const;
+
+  it("compares krm at each auth mode with the API server cells run once for both", () => {
+    const cells = [
+      cell("krm", 1, 900),
+      cell("krm", 0.5, 1800, { auth: "none" }),
+      cell("apiserver-rv0", 6, 100),
+      cell("apiserver-consistent", 8, 100),
+    ];
+    expect(speedUp(cells, { ...where, auth: "kubernetes" })).toBe(6);
+    expect(speedUp(cells, { ...where, auth: "none" })).toBe(12);
+  });
+
+  it("pairs krm with the API server cells of its own auth mode in results that ran them per mode", () => {
+    const cells = [
+      cell("krm", 1, 900),
+      cell("apiserver-rv0", 6, 100, { auth: "kubernetes" }),
+      cell("apiserver-consistent", 6, 100, { auth: "kubernetes" }),
+      cell("krm", 1, 900, { auth: "none" }),
+      cell("apiserver-rv0", 3, 100, { auth: "none" }),
+      cell("apiserver-consistent", 3, 100, { auth: "none" }),
+    ];
+    expect(speedUp(cells, { ...where, auth: "kubernetes" })).toBe(6);
+    expect(speedUp(cells, { ...where, auth: "none" })).toBe(3);
+  });
+});
+
 describe("figures and verdict", () => {
   it("spreads a ratio over repetitions and judges the worst one against the target", () => {
     const [latency] = figures(results([size(6, 6), size(4, 8), size(7, 7)]));
@@ -131,6 +159,18 @@ describe("figures and verdict", () => {
     expect(latency === undefined ? null : verdict(latency)).toBe(false);
     const [met] = figures(results([size(6, 6), size(5, 8)]));
     expect(met === undefined ? null : verdict(met)).toBe(true);
+  });
+
+  it("gives one figure per krm auth mode, without a target for auth none", () => {
+    const both = size(6, 6);
+    const reads = [...(both.reads ?? []), cell("krm", 0.5, 1800, { auth: "none" })];
+    const labels = figures(results([{ ...both, reads }]))
+      .filter((f) => f.label.includes("speed-up"))
+      .map((f) => `${f.label} ${f.spread.median} ${f.target?.atLeast ?? "-"}`);
+    expect(labels).toEqual([
+      "namespace list p50 speed-up (live, 100 writes/s, krm auth kubernetes) 6 5",
+      "namespace list p50 speed-up (live, 100 writes/s, krm auth none) 12 -",
+    ]);
   });
 });
 

@@ -118,7 +118,7 @@ export function renderCells(results: BenchResults): string {
         rows.push([
           String(repetition.index),
           String(size.pods),
-          `${c.state}/${c.auth}`,
+          `${c.state}/${c.auth ?? "–"}`,
           c.kind,
           `${c.mode} c=${c.concurrency}`,
           c.target,

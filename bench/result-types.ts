@@ -23,7 +23,7 @@ export interface SizeResult {
   /** 1/5/15-minute load averages when krm had caught up, and when this size was done. */
   readonly loadAverageBefore: readonly number[];
   loadAverageAfter?: readonly number[];
-  /** Read cells: live (headline) and frozen, per auth mode. */
+  /** Read cells: live (headline) and frozen; krm's per auth mode, the API server's once (auth null). */
   reads?: ReadCell[];
   /** What the live writer did, once per live window (headline cells, verify-cycle cell). */
   liveWrites?: WriterResult[];

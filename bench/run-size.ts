@@ -203,25 +203,20 @@ export async function runSize(
     }
   };
   const reads = async (state: StateMode): Promise<void> => {
-    for (const auth of options.auths) {
-      const krmReader = readers.get(auth);
-      if (krmReader === undefined) continue;
-      const cells = await runReadPhase({
-        krm: krmReader,
-        apiServer: apiServerReader,
-        auth,
-        state,
-        pods,
-        samples: { list: options.samples, full: options.fullSamples },
-        throughput: { concurrency: options.concurrency, durationMs: options.throughputMs },
-        verifyEvery: options.verifyEvery,
-        checker,
-        log,
-      });
-      size.reads = [...(size.reads ?? []), ...cells];
-      size.equality = checker.result();
-      await onProgress(size);
-    }
+    const cells = await runReadPhase({
+      krm: readers,
+      apiServer: apiServerReader,
+      state,
+      pods,
+      samples: { list: options.samples, full: options.fullSamples },
+      throughput: { concurrency: options.concurrency, durationMs: options.throughputMs },
+      verifyEvery: options.verifyEvery,
+      checker,
+      log,
+    });
+    size.reads = [...(size.reads ?? []), ...cells];
+    size.equality = checker.result();
+    await onProgress(size);
   };
   try {
     if (options.cells.has("headline")) await live(() => reads("live"));

@@ -1,4 +1,12 @@
-import type { ReadCell, ReadKind, AuthMode, StateMode, CellMode } from "./phases/read-phase.js";
+import {
+  API_SERVER_TARGETS,
+  type AuthMode,
+  type CellMode,
+  type ReadCell,
+  type ReadKind,
+  type ReadTarget,
+  type StateMode,
+} from "./phases/read-phase.js";
 import type { BenchResults, SizeResult } from "./result-types.js";
 import { ratio, spread, type Spread } from "./stats.js";
 
@@ -15,36 +23,42 @@ export interface Figure {
 
 const MB = 1024 * 1024;
 
-function cellOf(
-  cells: readonly ReadCell[],
-  where: { kind: ReadKind; auth: AuthMode; state: StateMode; mode: CellMode },
-  target: ReadCell["target"],
-): ReadCell | undefined {
+/** Which krm cells a ratio is about; the API server cells it compares with are those of the same repetition. */
+export interface CellWhere {
+  readonly kind: ReadKind;
+  readonly auth: AuthMode;
+  readonly state: StateMode;
+  readonly mode: CellMode;
+}
+
+/**
+ * krm's cell at `where.auth`, or an API server cell of the same kind, state and mode: run once
+ * for every auth mode (auth null), or, in results from before that, once per auth mode.
+ */
+function cellOf(cells: readonly ReadCell[], where: CellWhere, target: ReadTarget): ReadCell | undefined {
   return cells.find(
     (c) =>
       c.kind === where.kind &&
-      c.auth === where.auth &&
       c.state === where.state &&
       c.mode === where.mode &&
-      c.target === target,
+      c.target === target &&
+      (c.auth === where.auth || (target !== "krm" && c.auth === null)),
   );
 }
 
 /**
- * krm against the faster of the API server's two reads (rv=0 from its watch cache, or
- * consistent): p50 latency speed-up for latency cells, throughput ratio for throughput cells.
+ * krm at `where.auth` against the faster of the API server's two reads (rv=0 from its watch
+ * cache, or consistent) in the same repetition: p50 latency speed-up for latency cells,
+ * throughput ratio for throughput cells.
  */
-export function speedUp(
-  cells: readonly ReadCell[],
-  where: { kind: ReadKind; auth: AuthMode; state: StateMode; mode: CellMode },
-): number | null {
+export function speedUp(cells: readonly ReadCell[], where: CellWhere): number | null {
   const krm = cellOf(cells, where, "krm");
-  const sides = [cellOf(cells, where, "apiserver-rv0"), cellOf(cells, where, "apiserver-consistent")];
-  const ratios = sides.map((side) =>
-    where.mode === "latency"
+  const ratios = API_SERVER_TARGETS.map((target) => {
+    const side = cellOf(cells, where, target);
+    return where.mode === "latency"
       ? ratio(side?.latencyMs.p50, krm?.latencyMs.p50)
-      : ratio(krm?.requestsPerSecond, side?.requestsPerSecond),
-  );
+      : ratio(krm?.requestsPerSecond, side?.requestsPerSecond);
+  });
   if (ratios.some((r) => r === null)) return null;
   return Math.min(...(ratios as number[]));
 }
@@ -76,7 +90,12 @@ export function figures(results: BenchResults): Figure[] {
     const sizes = sizesAt(results, pods);
     const cells = sizes.map((s) => s.reads ?? []);
     const liveRate = sizes[0]?.liveWrites?.[0]?.targetPerSecond;
-    const modes = new Set(cells.flat().map((c) => `${c.state}/${c.auth}`));
+    const modes = new Set(
+      cells
+        .flat()
+        .filter((c): c is ReadCell & { auth: AuthMode } => c.target === "krm" && c.auth !== null)
+        .map((c) => `${c.state}/${c.auth}`),
+    );
     for (const key of [...modes].sort()) {
       const [state = "live", auth = "none"] = key.split("/") as [StateMode, AuthMode];
       const context = `${state === "live" ? `live, ${liveRate ?? "?"} writes/s` : "frozen state"}, krm auth ${auth}`;

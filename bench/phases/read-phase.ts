@@ -7,9 +7,9 @@ import type { EqualityChecker } from "../verify/equality-check.js";
 export const READ_KINDS = ["full-list", "namespace-list", "selector-list", "get"] as const;
 export type ReadKind = (typeof READ_KINDS)[number];
 
-/** How each side is asked: krm as is; the API server from its watch cache (rv=0) and consistently. */
-export const READ_TARGETS = ["krm", "apiserver-rv0", "apiserver-consistent"] as const;
-export type ReadTarget = (typeof READ_TARGETS)[number];
+/** How the API server is asked: from its watch cache (rv=0) and consistently. krm is asked as is. */
+export const API_SERVER_TARGETS = ["apiserver-rv0", "apiserver-consistent"] as const;
+export type ReadTarget = "krm" | (typeof API_SERVER_TARGETS)[number];
 
 /** `kubernetes`: krm checks every reader's token (TokenReview + SubjectAccessReview); `none`: it does not. */
 export const AUTH_MODES = ["kubernetes", "none"] as const;
@@ -63,12 +63,14 @@ function forTarget(path: string, target: ReadTarget): string {
   return `${path}${path.includes("?") ? "&" : "?"}resourceVersion=0`;
 }
 
+/** What the read phase needs of the equality checker (`bench/verify/equality-check.ts`). */
+export type ReadChecker = Pick<EqualityChecker, "record" | "pendingCount" | "checkPending">;
+
 export interface ReadPhaseOptions {
-  /** krm as this auth mode's readers reach it (with their token under `kubernetes`). */
-  readonly krm: HttpTarget;
-  /** The API server with the readers' ServiceAccount token. */
+  /** krm per auth mode, in run order, as that mode's readers reach it (with their token under `kubernetes`). */
+  readonly krm: ReadonlyMap<AuthMode, HttpTarget>;
+  /** The API server with the readers' ServiceAccount token (sent whatever krm's auth mode). */
   readonly apiServer: HttpTarget;
-  readonly auth: AuthMode;
   readonly state: StateMode;
   readonly pods: number;
   /** Requests per latency cell and side: lists and gets, full lists. */
@@ -76,14 +78,19 @@ export interface ReadPhaseOptions {
   readonly throughput: { readonly concurrency: number; readonly durationMs: number };
   /** In throughput cells, one krm answer in this many is compared (latency cells: every one). */
   readonly verifyEvery: number;
-  readonly checker: EqualityChecker;
+  readonly checker: ReadChecker;
   readonly log: (line: string) => void;
 }
 
 export interface ReadCell extends ReadCellResult {
   readonly kind: ReadKind;
   readonly target: ReadTarget;
-  readonly auth: AuthMode;
+  /**
+   * krm's auth mode for krm's cells; null for the API server's, which do not depend on it (the
+   * readers send their token to the API server either way) and are run once for every mode.
+   * Results written before this distinction ran the API server cells per auth mode and carry it.
+   */
+  readonly auth: AuthMode | null;
   readonly state: StateMode;
   readonly mode: CellMode;
   /** krm answers of this cell compared with the API server's. */
@@ -91,17 +98,22 @@ export interface ReadCell extends ReadCellResult {
 }
 
 /**
- * Per read kind: the latency cells (one client, `samples` requests) of krm, the API server
- * with rv=0 and consistent, back to back so the sides share the machine's conditions; then
- * the throughput cells (`throughput.concurrency` clients for `throughput.durationMs`). Each
- * cell is preceded by one unmeasured request to open connections and warm caches. krm's
- * answers are parsed after their latency was taken and compared with the API server's state
- * at the same resourceVersion once the cell is over.
+ * Per read kind and cell mode, back to back so the sides share the machine's conditions: krm
+ * once per auth mode, then the API server with rv=0 and consistently, once. Latency cells have
+ * one client and `samples` requests; throughput cells `throughput.concurrency` clients for
+ * `throughput.durationMs`. Each cell is preceded by one unmeasured request to open connections
+ * and warm caches. krm's answers are parsed after their latency was taken and compared with the
+ * API server's state at the same resourceVersion right after each krm cell.
  */
 export async function runReadPhase(options: ReadPhaseOptions): Promise<ReadCell[]> {
-  const side = (target: ReadTarget): HttpTarget => (target === "krm" ? options.krm : options.apiServer);
   const cells: ReadCell[] = [];
-  const run = async (kind: ReadKind, target: ReadTarget, mode: CellMode): Promise<void> => {
+  const run = async (
+    kind: ReadKind,
+    target: ReadTarget,
+    auth: AuthMode | null,
+    side: HttpTarget,
+    mode: CellMode,
+  ): Promise<void> => {
     const paths = readPaths(kind, options.pods).map((p) => forTarget(p, target));
     const concurrency =
       mode === "latency"
@@ -109,10 +121,10 @@ export async function runReadPhase(options: ReadPhaseOptions): Promise<ReadCell[
         : kind === "full-list" && options.pods >= FULL_LIST_LARGE_POPULATION
           ? Math.min(options.throughput.concurrency, FULL_LIST_MAX_CONCURRENCY_LARGE)
           : options.throughput.concurrency;
-    await runReadCell({ target: side(target), paths, concurrency: 1, durationMs: 1 });
+    await runReadCell({ target: side, paths, concurrency: 1, durationMs: 1 });
     const before = options.checker.pendingCount;
     const result = await runReadCell({
-      target: side(target),
+      target: side,
       paths,
       concurrency,
       ...(mode === "latency"
@@ -129,15 +141,18 @@ export async function runReadPhase(options: ReadPhaseOptions): Promise<ReadCell[
         : {}),
     });
     const verified = options.checker.pendingCount - before;
-    cells.push({ kind, target, auth: options.auth, state: options.state, mode, verified, ...result });
+    cells.push({ kind, target, auth, state: options.state, mode, verified, ...result });
     options.log(
-      `  ${options.state} auth=${options.auth} ${kind} ${mode} c=${concurrency} ${target}: p50 ${result.latencyMs.p50} p99 ${result.latencyMs.p99} ms, ${result.requestsPerSecond} req/s (${result.requests} ok, ${result.errors} errors${target === "krm" ? `, ${verified} to verify` : ""})`,
+      `  ${options.state}${auth === null ? "" : ` auth=${auth}`} ${kind} ${mode} c=${concurrency} ${target}: p50 ${result.latencyMs.p50} p99 ${result.latencyMs.p99} ms, ${result.requestsPerSecond} req/s (${result.requests} ok, ${result.errors} errors${target === "krm" ? `, ${verified} to verify` : ""})`,
     );
   };
   for (const kind of READ_KINDS) {
     for (const mode of ["latency", "throughput"] as const) {
-      for (const target of READ_TARGETS) await run(kind, target, mode);
-      await options.checker.checkPending();
+      for (const [auth, krm] of options.krm) {
+        await run(kind, "krm", auth, krm, mode);
+        await options.checker.checkPending();
+      }
+      for (const target of API_SERVER_TARGETS) await run(kind, target, null, options.apiServer, mode);
     }
   }
   return cells;

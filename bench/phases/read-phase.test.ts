@@ -1,0 +1,85 @@
+import { once } from "node:events";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeTarget, plainTarget, type HttpTarget } from "../http-target.js";
+import { READ_KINDS, runReadPhase, type AuthMode, type ReadChecker } from "./read-phase.js";
+
+/** What the phase did, in order: cells by side, and checks of krm's pending answers. */
+function recorder(): { readonly checker: ReadChecker; readonly events: string[] } {
+  const events: string[] = [];
+  let pending = 0;
+  return {
+    events,
+    checker: {
+      record: () => {
+        pending += 1;
+      },
+      get pendingCount() {
+        return pending;
+      },
+      checkPending: () => {
+        events.push(`check ${pending}`);
+        pending = 0;
+        return Promise.resolve();
+      },
+    },
+  };
+}
+
+describe("runReadPhase", () => {
+  let server: Server;
+  const targets: HttpTarget[] = [];
+
+  beforeAll(async () => {
+    server = createServer((_request, response) => response.end('{"items":[]}'));
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+  });
+
+  afterAll(async () => {
+    for (const target of targets) closeTarget(target);
+    server.close();
+    await once(server, "close");
+  });
+
+  const target = (name: string): HttpTarget => {
+    const made = plainTarget(name, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    targets.push(made);
+    return made;
+  };
+
+  it("runs krm once per auth mode and the API server once, back to back, checking after each krm cell", async () => {
+    const { checker, events } = recorder();
+    const krm = new Map<AuthMode, HttpTarget>([
+      ["kubernetes", target("krm-kubernetes")],
+      ["none", target("krm-none")],
+    ]);
+    const cells = await runReadPhase({
+      krm,
+      apiServer: target("kube-apiserver"),
+      state: "frozen",
+      pods: 20,
+      samples: { list: 3, full: 2 },
+      throughput: { concurrency: 2, durationMs: 20 },
+      verifyEvery: 1,
+      checker,
+      log: (line) => events.push(line.trim().split(":")[0] ?? line),
+    });
+    const order = ["kubernetes", "none", "apiserver-rv0", "apiserver-consistent"];
+    expect(cells.map((c) => (c.target === "krm" ? c.auth : c.target))).toEqual(
+      READ_KINDS.flatMap(() => [...order, ...order]),
+    );
+    expect(cells.filter((c) => c.target !== "krm").every((c) => c.auth === null)).toBe(true);
+    expect(events.slice(0, 5)).toEqual([
+      "frozen auth=kubernetes full-list latency c=1 krm",
+      "check 2",
+      "frozen auth=none full-list latency c=1 krm",
+      "check 2",
+      "frozen full-list latency c=1 apiserver-rv0",
+    ]);
+    const krmCells = cells.filter((c) => c.target === "krm");
+    expect(krmCells.every((c) => c.verified === c.requests && c.requests > 0)).toBe(true);
+    expect(events.filter((e) => e.startsWith("check"))).toHaveLength(krmCells.length);
+  });
+});
