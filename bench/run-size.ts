@@ -304,7 +304,11 @@ export async function runSize(
     await monitor.stop();
     await heapSampler?.stop();
     history.stop();
-    size.equality = { ...checker.result(), historyRestarts: history.restarts, historyRelists: history.relists };
+    size.equality = {
+      ...checker.result(),
+      historyRestarts: history.restarts,
+      historyRelists: history.relists,
+    };
     size.loadAverageAfter = loadAverages();
     for (const api of readers.values()) closeTarget(api);
     await krm.stop();
