@@ -104,8 +104,17 @@ export function machineLine(path: string, results: BenchResults): string {
     `- \`${path}\`: ${results.command}; ${results.repetitions.length} repetition(s), ${results.startedAt} → ${results.finishedAt}; ` +
     `${m.cpus} CPUs (${m.cpuModel}), ${(m.memoryBytes / 1024 ** 3).toFixed(0)} GiB; Node ${m.node}, kube-apiserver ${kube}; ` +
     `1-min load ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)} over the cells; busiest processes at start: ${busiest}; ` +
-    `answers checked ${results.repetitions.reduce((n, r) => n + r.sizes.reduce((k, s) => k + (s.equality?.checked ?? 0), 0), 0)}, ` +
+    `answers checked ${equalityTotal(results, "checked")} (${equalityTotal(results, "replayed")} from the replayed watch), ` +
+    `not checkable ${equalityTotal(results, "unverifiable")}, ` +
     `mismatches ${results.equalityFailed ? "**yes (run failed)**" : "none"}.`
+  );
+}
+
+/** A count of the equality checks summed over every repetition and size (absent in older results: 0). */
+function equalityTotal(results: BenchResults, field: "checked" | "replayed" | "unverifiable"): number {
+  return results.repetitions.reduce(
+    (n, r) => n + r.sizes.reduce((k, s) => k + (s.equality?.[field] ?? 0), 0),
+    0,
   );
 }
 

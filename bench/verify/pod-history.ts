@@ -34,6 +34,8 @@ type Change =
 
 /** Pods per page of the baseline list (the API server's own pagination keeps one snapshot). */
 const LIST_PAGE = 5000;
+/** Pause before watching again after the API server refused a watch. */
+const WATCH_RETRY_MS = 1000;
 /** Server-side timeout asked for each watch; the test control plane may close it sooner. */
 const WATCH_TIMEOUT_SECONDS = 300;
 
@@ -187,10 +189,18 @@ export class PodHistory {
     this.progressRv = rv;
   }
 
+  /** Watches again from where the last one stopped; a watch that cannot start is retried. */
   private async restart(): Promise<void> {
-    if (this.stopped || this.rebaselining) return;
-    this.restarts += 1;
-    await this.follow().catch(() => this.rebaseline());
+    while (!this.stopped && !this.rebaselining) {
+      this.restarts += 1;
+      try {
+        await this.follow();
+        return;
+      } catch {
+        // Refused (e.g. 429 while the API server is saturated by the bench's own lists): retry.
+        await new Promise((resolve) => setTimeout(resolve, WATCH_RETRY_MS));
+      }
+    }
   }
 
   /** The watch fell behind the API server's window: list again; the time between is a gap. */
@@ -205,9 +215,11 @@ export class PodHistory {
       this.gaps.push([gapFrom, baseline.rv]);
       this.changes.push({ rv: baseline.rv, reset: baseline.pods, gapFrom });
       this.progressRv = baseline.rv;
+    } catch {
+      // The list failed: the next watch, from the last resourceVersion, will say 410 again.
     } finally {
       this.rebaselining = false;
     }
-    await this.follow();
+    await this.restart();
   }
 }
