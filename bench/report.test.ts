@@ -110,6 +110,16 @@ describe("speedUp", () => {
     ).toBe(6);
   });
 
+  it("leaves out an API server side that answered nothing in a throughput cell", () => {
+    const where = { kind: "full-list", auth: "kubernetes", state: "live", mode: "throughput" } as const;
+    const cells = [
+      cell("krm", 1, 2, { kind: "full-list", mode: "throughput" }),
+      cell("apiserver-rv0", 1, 0.5, { kind: "full-list", mode: "throughput" }),
+      cell("apiserver-consistent", 1, 0, { kind: "full-list", mode: "throughput" }),
+    ];
+    expect(speedUp(cells, where)).toBe(4);
+  });
+
   it("is null when a side is missing", () => {
     expect(
       speedUp([cell("krm", 1, 1)], {

@@ -116,6 +116,9 @@ export async function runSize(
       : undefined;
   if (profileDir !== undefined) await mkdir(profileDir, { recursive: true });
   const apiServerReader = withBearer(ctx.apiServer, "kube-apiserver", ctx.tokens.apiServer);
+  // Before krm starts, so every resourceVersion krm serves is at or after the history's list
+  // (with no writes, krm's lists were served at revisions older than a list taken later).
+  const history = await PodHistory.start(apiServerReader, ctx.adminKubeConfig);
   const started = performance.now();
   let krm: KrmProcesses | undefined;
   let krmReadyMs: number | null = null;
@@ -144,6 +147,7 @@ export async function runSize(
   } catch (error) {
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
     log(`  krm did not serve all ${pods} pods: ${message.split("\n")[0] ?? ""} (krm logs in ${ctx.workDir})`);
+    history.stop();
     if (krm !== undefined) {
       for (const api of krm.apis.values()) closeTarget(api);
       await krm.stop();
@@ -176,7 +180,6 @@ export async function runSize(
     ...krm.pids,
     ...(ctx.apiServerPid === undefined ? {} : { "kube-apiserver": ctx.apiServerPid }),
   };
-  const history = await PodHistory.start(apiServerReader, ctx.adminKubeConfig);
   const checker = new EqualityChecker(apiServerReader, history);
   const monitor = new ProcessMonitor(apiPid === undefined ? {} : { [apiName]: apiPid });
   await monitor.start();
@@ -254,6 +257,9 @@ export async function runSize(
       );
       await onProgress(size);
     }
+    // The cells below check no answers: the history's watch of every pod would only load the
+    // API server and this process while they time freshness and verification.
+    history.stop();
     if (options.cells.has("verify-cycle") && firstReader !== undefined) {
       size.verifyCycle = await live(() =>
         runVerifyCyclePhase({

@@ -53,12 +53,17 @@ function cellOf(cells: readonly ReadCell[], where: CellWhere, target: ReadTarget
  */
 export function speedUp(cells: readonly ReadCell[], where: CellWhere): number | null {
   const krm = cellOf(cells, where, "krm");
-  const ratios = API_SERVER_TARGETS.map((target) => {
-    const side = cellOf(cells, where, target);
-    return where.mode === "latency"
+  const sides = API_SERVER_TARGETS.map((target) => cellOf(cells, where, target));
+  // A side that answered nothing in a throughput cell (every request timed out or was refused)
+  // has no finite ratio; the other side is the conservative one. The cells table shows it.
+  const answered = sides.filter(
+    (side) => where.mode === "latency" || side === undefined || side.requestsPerSecond > 0,
+  );
+  const ratios = (answered.length > 0 ? answered : sides).map((side) =>
+    where.mode === "latency"
       ? ratio(side?.latencyMs.p50, krm?.latencyMs.p50)
-      : ratio(krm?.requestsPerSecond, side?.requestsPerSecond);
-  });
+      : ratio(krm?.requestsPerSecond, side?.requestsPerSecond),
+  );
   if (ratios.some((r) => r === null)) return null;
   return Math.min(...(ratios as number[]));
 }
