@@ -7,6 +7,7 @@
  * minutes, while the replay answers as many checks as there are, at any size.
  */
 import { Watch, type KubeConfig } from "@kubernetes/client-node";
+import { objectKey } from "../../core/object-key.js";
 import { getJson, type HttpTarget } from "../http-target.js";
 
 /** What the equality check compares per pod, plus the labels selectors read. */
@@ -30,7 +31,7 @@ interface PodObject {
 
 type Change =
   | { readonly rv: number; readonly key: string; readonly pod: PodVersion | null }
-  | { readonly rv: number; readonly reset: Map<string, PodVersion>; readonly gapFrom: number };
+  | { readonly rv: number; readonly reset: Map<string, PodVersion> };
 
 /** Pods per page of the baseline list (the API server's own pagination keeps one snapshot). */
 const LIST_PAGE = 5000;
@@ -51,7 +52,7 @@ function versionOf(object: PodObject): PodVersion | undefined {
   };
 }
 
-const keyOf = (pod: { namespace: string; name: string }): string => `${pod.namespace}/${pod.name}`;
+const keyOf = (pod: PodVersion): string => objectKey(pod.namespace, pod.name);
 
 /** A consistent list of every pod, page by page at one resourceVersion. */
 export interface Baseline {
@@ -213,7 +214,7 @@ export class PodHistory {
       const baseline = await this.list();
       this.relists += 1;
       this.gaps.push([gapFrom, baseline.rv]);
-      this.changes.push({ rv: baseline.rv, reset: baseline.pods, gapFrom });
+      this.changes.push({ rv: baseline.rv, reset: baseline.pods });
       this.progressRv = baseline.rv;
     } catch {
       // The list failed: the next watch, from the last resourceVersion, will say 410 again.

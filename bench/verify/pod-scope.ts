@@ -4,6 +4,7 @@
  * equality label selector). Anything else is not a scope (undefined) and is checked with an
  * exact list instead.
  */
+import { objectKey } from "../../core/object-key.js";
 import type { PodVersion } from "./pod-history.js";
 import { sortedDigest, type ItemVersion, type ResponseDigest } from "./response-digest.js";
 
@@ -43,12 +44,12 @@ export function podScopeOf(path: string): PodScope | undefined {
 export function digestInScope(pods: ReadonlyMap<string, PodVersion>, scope: PodScope): ResponseDigest {
   const items: ItemVersion[] = [];
   for (const pod of scope.name !== undefined
-    ? [pods.get(`${scope.namespace ?? ""}/${scope.name}`)]
+    ? [pods.get(objectKey(scope.namespace, scope.name))]
     : pods.values()) {
     if (pod === undefined) continue;
     if (scope.namespace !== undefined && pod.namespace !== scope.namespace) continue;
     if (!scope.labels.every(([key, value]) => pod.labels[key] === value)) continue;
-    items.push({ key: `${pod.namespace}/${pod.name}`, uid: pod.uid, rv: pod.rv });
+    items.push({ key: objectKey(pod.namespace, pod.name), uid: pod.uid, rv: pod.rv });
   }
   return sortedDigest(items);
 }

@@ -1,3 +1,4 @@
+import { objectKey } from "../../core/object-key.js";
 import { scanList } from "./list-scan.js";
 
 /**
@@ -27,7 +28,7 @@ interface ObjectMeta {
 function itemOf(object: ObjectMeta): ItemVersion {
   const meta = object.metadata ?? {};
   return {
-    key: `${meta.namespace ?? ""}/${meta.name ?? ""}`,
+    key: objectKey(meta.namespace, meta.name ?? ""),
     uid: meta.uid ?? "",
     rv: meta.resourceVersion ?? "",
   };
