@@ -46,7 +46,7 @@ export function freshnessOf(kind: ServedKind, now: number): KindFreshness {
       : {}),
     ...(meta?.verifiedAt !== undefined
       ? {
-          verifiedAt: new Date(meta.verifiedAt).toISOString(),
+          verifiedAt: isoOf(meta.verifiedAt),
           verifiedAgeMs: Math.max(0, now - meta.verifiedAt),
         }
       : {}),
@@ -64,17 +64,31 @@ export function freshnessOf(kind: ServedKind, now: number): KindFreshness {
   };
 }
 
+/** RFC 3339 form of the last verification time seen, kept so a read does not format it again. */
+let verifiedAtIso: { readonly ms: number; readonly iso: string } | undefined;
+
+function isoOf(ms: number): string {
+  if (verifiedAtIso?.ms !== ms) verifiedAtIso = { ms, iso: new Date(ms).toISOString() };
+  return verifiedAtIso.iso;
+}
+
+/** The headers every answer about `kind` carries: the same figures as freshnessOf, read directly (every get pays for them). */
 export function freshnessHeaders(kind: ServedKind, now: number): Record<string, string> {
-  const f = freshnessOf(kind, now);
+  const meta = kind.replica.meta;
+  const health = kind.health();
   const headers: Record<string, string> = {
-    [HEADER_RESOURCE_VERSION]: f.resourceVersion,
-    [HEADER_STALE]: String(f.stale),
+    [HEADER_RESOURCE_VERSION]: kind.replica.resourceVersion.toString(),
+    [HEADER_STALE]: String(health.stale),
   };
-  if (f.verifiedResourceVersion !== undefined)
-    headers[HEADER_VERIFIED_RESOURCE_VERSION] = f.verifiedResourceVersion;
-  if (f.verifiedAt !== undefined) headers[HEADER_VERIFIED_AT] = f.verifiedAt;
-  if (f.verifiedAgeMs !== undefined) headers[HEADER_VERIFIED_AGE_MS] = String(f.verifiedAgeMs);
-  if (f.lastEventAgeMs !== undefined) headers[HEADER_LAST_EVENT_AGE_MS] = String(f.lastEventAgeMs);
-  if (f.staleForMs !== undefined) headers[HEADER_STALE_FOR_MS] = String(f.staleForMs);
+  if (meta?.verifiedResourceVersion !== undefined)
+    headers[HEADER_VERIFIED_RESOURCE_VERSION] = meta.verifiedResourceVersion;
+  if (meta?.verifiedAt !== undefined) {
+    headers[HEADER_VERIFIED_AT] = isoOf(meta.verifiedAt);
+    headers[HEADER_VERIFIED_AGE_MS] = String(Math.max(0, now - meta.verifiedAt));
+  }
+  if (meta?.lastEventObservedAt !== undefined)
+    headers[HEADER_LAST_EVENT_AGE_MS] = String(Math.max(0, now - meta.lastEventObservedAt));
+  if (health.staleSince !== undefined)
+    headers[HEADER_STALE_FOR_MS] = String(Math.max(0, now - health.staleSince));
   return headers;
 }

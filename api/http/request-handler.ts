@@ -192,7 +192,7 @@ export function createRequestHandler(context: RequestHandlerContext): RequestHan
     const user = await context.guard.authenticate(request.headers.authorization, clientOf(request));
     await context.guard.authorize(user, resourceAttributesOf(kind.spec, namespace, name, listQuery));
     const headers = freshnessHeaders(kind, context.now());
-    // Set now so error answers about this kind (503 not verified, 404 object) carry them too.
+    // Set now, so every answer about this kind carries them (errors too: 503 not verified, 404 object).
     for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
     requireServable(kind);
     const table = tableRequestOf(request.headers.accept, query);
@@ -204,7 +204,6 @@ export function createRequestHandler(context: RequestHandlerContext): RequestHan
         response,
         200,
         table === undefined ? object.bytes : tableBody(kind.spec, table, [object], metadata, context.now()),
-        headers,
       );
       return "get";
     }
@@ -246,11 +245,10 @@ export function createRequestHandler(context: RequestHandlerContext): RequestHan
         response,
         200,
         tableBody(kind.spec, table, page.objects, page.metadataJson, context.now()),
-        headers,
       );
       return "list";
     }
-    sendJson(response, 200, listBody(kind, listQuery, namespace), headers);
+    sendJson(response, 200, listBody(kind, listQuery, namespace));
     return "list";
   };
 
