@@ -3,6 +3,7 @@
 //   node dist/bench/report.js --write BENCHMARKS.md <file>.json [...]
 //     replaces the summary between BENCHMARKS.md's `<!-- summary:start -->` / `<!-- summary:end -->`.
 import { readFile, writeFile } from "node:fs/promises";
+import type { CpuShares } from "./cpu-shares.js";
 import type { BenchResults } from "./result-types.js";
 import type { Spread } from "./stats.js";
 import { figures, verdict, type Figure } from "./summary.js";
@@ -135,6 +136,7 @@ export function renderCells(results: BenchResults): string {
           `${c.latencyMs.p50 ?? "–"} / ${c.latencyMs.p95 ?? "–"} / ${c.latencyMs.p99 ?? "–"}`,
           String(c.requestsPerSecond),
           `${c.loadAverageBefore} → ${c.loadAverage}`,
+          cpuText(c.cpu, c.server),
           c.target === "krm" ? String(c.verified) : "–",
           c.errors > 0 ? JSON.stringify(c.statuses) : "0",
         ]);
@@ -153,11 +155,18 @@ export function renderCells(results: BenchResults): string {
       "p50 / p95 / p99 ms",
       "req/s",
       "load",
+      "CPU % of a core: served by / readers / machine",
       "verified",
       "errors",
     ],
     rows,
   );
+}
+
+/** The serving process's CPU, the readers' (this bench process) and the whole machine's, in percent of one core. */
+function cpuText(cpu: CpuShares | undefined, server: string | undefined): string {
+  if (cpu === undefined) return "–";
+  return `${server === undefined ? "?" : (cpu.byProcess[server] ?? "?")} / ${cpu.byProcess["bench"] ?? "?"} / ${cpu.machinePercent} of ${cpu.cores * 100}`;
 }
 
 const MB = 1024 * 1024;

@@ -215,6 +215,8 @@ export async function runSize(
       throughput: { concurrency: options.concurrency, durationMs: options.throughputMs },
       verifyEvery: options.verifyEvery,
       checker,
+      pids,
+      krmProcess: krm.apiProcess,
       log,
     });
     size.reads = [...(size.reads ?? []), ...cells];

@@ -1,5 +1,6 @@
 import { NAMESPACE_COUNT, appName, namespaceName, podPlacement } from "../fixtures.js";
 import type { HttpTarget } from "../http-target.js";
+import { startCpuWindow, type CpuShares } from "../cpu-shares.js";
 import { runReadCell, type ReadCellResult } from "../read-load.js";
 import type { EqualityChecker } from "../verify/equality-check.js";
 
@@ -79,6 +80,10 @@ export interface ReadPhaseOptions {
   /** In throughput cells, one krm answer in this many is compared (latency cells: every one). */
   readonly verifyEvery: number;
   readonly checker: ReadChecker;
+  /** Processes whose CPU share each cell records (krm's, kube-apiserver's), by name. */
+  readonly pids?: Readonly<Record<string, number>>;
+  /** The name (in `pids`) of the krm process serving each auth mode. */
+  readonly krmProcess?: ReadonlyMap<AuthMode, string>;
   readonly log: (line: string) => void;
 }
 
@@ -95,6 +100,10 @@ export interface ReadCell extends ReadCellResult {
   readonly mode: CellMode;
   /** krm answers of this cell compared with the API server's. */
   readonly verified: number;
+  /** Where the machine's CPU went during the measured requests (absent in older results). */
+  readonly cpu?: CpuShares;
+  /** The process (a name in `cpu.byProcess`) that answered this cell's requests. */
+  readonly server?: string;
 }
 
 /**
@@ -123,6 +132,7 @@ export async function runReadPhase(options: ReadPhaseOptions): Promise<ReadCell[
           : options.throughput.concurrency;
     await runReadCell({ target: side, paths, concurrency: 1, durationMs: 1 });
     const before = options.checker.pendingCount;
+    const cpuWindow = await startCpuWindow(options.pids ?? {});
     const result = await runReadCell({
       target: side,
       paths,
@@ -140,8 +150,10 @@ export async function runReadPhase(options: ReadPhaseOptions): Promise<ReadCell[
           }
         : {}),
     });
+    const cpu = await cpuWindow();
     const verified = options.checker.pendingCount - before;
-    cells.push({ kind, target, auth, state: options.state, mode, verified, ...result });
+    const server = auth === null ? "kube-apiserver" : (options.krmProcess?.get(auth) ?? "api");
+    cells.push({ kind, target, auth, state: options.state, mode, verified, ...result, cpu, server });
     options.log(
       `  ${options.state}${auth === null ? "" : ` auth=${auth}`} ${kind} ${mode} c=${concurrency} ${target}: p50 ${result.latencyMs.p50} p99 ${result.latencyMs.p99} ms, ${result.requestsPerSecond} req/s (${result.requests} ok, ${result.errors} errors${target === "krm" ? `, ${verified} to verify` : ""})`,
     );
