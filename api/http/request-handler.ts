@@ -241,11 +241,7 @@ export function createRequestHandler(context: RequestHandlerContext): RequestHan
     }
     if (table !== undefined) {
       const page = selectPage(kind, boundedTableQuery(listQuery), namespace);
-      sendJson(
-        response,
-        200,
-        tableBody(kind.spec, table, page.objects, page.metadataJson, context.now()),
-      );
+      sendJson(response, 200, tableBody(kind.spec, table, page.objects, page.metadataJson, context.now()));
       return "list";
     }
     sendJson(response, 200, listBody(kind, listQuery, namespace));
