@@ -171,7 +171,7 @@ export async function startKrm(options: KrmOptions): Promise<KrmProcesses> {
 }
 
 /** `--auth kubernetes` reviews tokens and requests against the API server of `kubeconfig` (`krm run` has it already). */
-function authArgs(auth: AuthMode, kubeconfig: string | undefined): string[] {
+export function authArgs(auth: AuthMode, kubeconfig: string | undefined): string[] {
   if (auth === "none") return ["--auth", "none"];
   return ["--auth", "kubernetes", ...(kubeconfig === undefined ? [] : ["--kubeconfig", kubeconfig])];
 }

@@ -14,7 +14,7 @@ describe("parseBenchOptions", () => {
       concurrency: 32,
       repeat: 1,
     });
-    expect(options.freshnessRates).toEqual([200]);
+    expect(options.freshnessRates).toEqual([100, 200]);
   });
 
   it("quick mode shortens everything to one small population", () => {

@@ -108,7 +108,7 @@ export const USAGE = `npm run bench -- [options]   (each option also reads the e
   --throughput-ms 10000   length of each throughput cell                      KRM_BENCH_THROUGHPUT_MS
   --concurrency 32        clients of each throughput cell                     KRM_BENCH_CONCURRENCY
   --verify-every 20       throughput cells: check 1 krm answer in N           KRM_BENCH_VERIFY_EVERY
-  --fresh-rates 200       writes/s of the freshness runs                      KRM_BENCH_FRESH_RATES
+  --fresh-rates 100,200   writes/s of the freshness runs                      KRM_BENCH_FRESH_RATES
   --freshness-ms 60000    length of each freshness run                        KRM_BENCH_FRESHNESS_MS
   --cycles 1              verification cycles the verify-cycle cell reads through  KRM_BENCH_CYCLES
   --cost-window-ms 60000  cost windows (at rest, 1 reader, 50 readers)        KRM_BENCH_COST_WINDOW_MS
@@ -187,7 +187,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
     throughputMs: positive("throughput-ms", get("throughput-ms", String(base.throughputMs))),
     concurrency: positive("concurrency", get("concurrency", "32")),
     verifyEvery: positive("verify-every", get("verify-every", "20")),
-    freshnessRates: numbers("fresh-rates", get("fresh-rates", "200")),
+    freshnessRates: numbers("fresh-rates", get("fresh-rates", "100,200")),
     freshnessMs: positive("freshness-ms", get("freshness-ms", String(base.freshnessMs))),
     cycles: positive("cycles", get("cycles", "1")),
     costWindowMs: positive("cost-window-ms", get("cost-window-ms", String(base.costWindowMs))),

@@ -14,6 +14,7 @@ import type { BenchOptions } from "./options.js";
 import { runCostPhase } from "./phases/cost-phase.js";
 import { runFreshnessPhase } from "./phases/freshness-phase.js";
 import { apiMemory } from "./phases/memory-figures.js";
+import { emptyReplicaRss } from "./empty-replica.js";
 import { readPaths, runReadPhase, type AuthMode, type StateMode } from "./phases/read-phase.js";
 import { cyclesSince, runVerifyCyclePhase } from "./phases/verify-cycle-phase.js";
 import { populate, populationFor, type PopulationCounts } from "./populate.js";
@@ -49,6 +50,9 @@ export interface SizeContext {
 const VERIFY_CYCLE_GRACE_MS = 10 * 60_000;
 /** Full lists the memory cell reads (and verifies) when the headline cells did not run. */
 const MEMORY_CELL_FULL_LISTS = 3;
+
+/** Plain reads only: capacity views would need kinds (namespaces, resourcequotas) the bench does not stream. */
+const KRM_SERVE_ARGS = ["--no-capacity"] as const;
 
 interface ListHead {
   readonly items?: unknown[];
@@ -132,8 +136,7 @@ export async function runSize(
       logDir: ctx.workDir,
       logLevel: "warn",
       auths: options.auths,
-      // Plain reads only: capacity views would need kinds (namespaces, resourcequotas) the bench does not stream.
-      serveArgs: ["--no-capacity"],
+      serveArgs: KRM_SERVE_ARGS,
       ...(profileDir !== undefined && options.cpuProfile ? { cpuProfileDir: profileDir } : {}),
       ...(profileDir !== undefined && options.heapSnapshot ? { heapSnapshotDir: profileDir } : {}),
     });
@@ -246,6 +249,13 @@ export async function runSize(
         size.equality = checker.result();
       }
       const usage = await monitor.stop();
+      const emptyApiRssBytes = await emptyReplicaRss({
+        redisUrl: ctx.redisUrl,
+        auth: firstAuth,
+        kubeconfigPath: ctx.krmKubeconfigPath,
+        serveArgs: KRM_SERVE_ARGS,
+        logDir: ctx.workDir,
+      });
       size.memory = await apiMemory({
         redis: ctx.redis,
         apiPid,
@@ -253,6 +263,7 @@ export async function runSize(
         peakDuringReads: usage[apiName]?.rssBytesPeak ?? null,
         api: firstReader,
         heapDuringReads: (await heapSampler?.stop()) ?? null,
+        emptyApiRssBytes,
       });
       log(
         `  memory: api RSS ${size.memory.api?.rssBytes} B (peak ${size.memory.apiRssPeakDuringReadsBytes}, x${size.memory.rssToJson} of ${size.memory.cachedJsonBytes} B JSON), heap used ${size.memory.apiHeap?.usedBytes} B of ${size.memory.apiHeap?.totalBytes} B (peak ${size.memory.apiHeapUsedPeakDuringReadsBytes})${size.memory.heapError === undefined ? "" : ` [${size.memory.heapError}]`}; kube-apiserver RSS ${size.memory.kubeApiServer?.rssBytes} B`,

@@ -180,6 +180,22 @@ export function figures(results: BenchResults): Figure[] {
         samplesPerRepetition: null,
         target: { atMost: 2 },
       });
+      if (memory.some((m) => m?.emptyApiRssBytes !== undefined)) {
+        out.push({
+          label: "API replica RSS of a replica with nothing cached (same flags)",
+          pods,
+          unit: "MB",
+          spread: spread(memory.map((m) => (m?.emptyApiRssBytes == null ? null : m.emptyApiRssBytes / MB))),
+          samplesPerRepetition: null,
+        });
+        out.push({
+          label: "(API replica RSS after reads − that empty replica's) ÷ cached JSON",
+          pods,
+          unit: "x",
+          spread: spread(memory.map((m) => m?.cachedRssToJson ?? null)),
+          samplesPerRepetition: null,
+        });
+      }
       out.push({
         label: "API replica peak RSS during reads ÷ cached JSON",
         pods,

@@ -27,6 +27,10 @@ export interface ApiMemory extends HeapFigures {
   readonly rssToJson: number | null;
   readonly peakToJson: number | null;
   readonly kubeApiServer: MemoryStatus | null;
+  /** RSS of a replica started the same way with nothing to cache (bench/empty-replica.ts); absent in older results. */
+  readonly emptyApiRssBytes?: number | null;
+  /** (RSS after the reads − the empty replica's RSS) ÷ cached JSON: what caching costs per JSON byte. */
+  readonly cachedRssToJson?: number | null;
 }
 
 /** Folds the scrape after the reads into the sampler's peak, keeping why any scrape failed. */
@@ -57,6 +61,8 @@ export async function apiMemory(options: {
   /** The measured replica as the readers reach it (its /metrics is scraped with their token). */
   readonly api: HttpTarget | undefined;
   readonly heapDuringReads: HeapPeak | null;
+  /** RSS of an empty replica started like the measured one, when measured. */
+  readonly emptyApiRssBytes?: number | null;
 }): Promise<ApiMemory> {
   let cachedJsonBytes = 0;
   let cachedObjects = 0;
@@ -77,6 +83,15 @@ export async function apiMemory(options: {
     rssToJson: ratio(api?.rssBytes, cachedJsonBytes),
     peakToJson: ratio(peak, cachedJsonBytes),
     kubeApiServer: await memoryStatus(options.apiServerPid),
+    ...(options.emptyApiRssBytes === undefined
+      ? {}
+      : {
+          emptyApiRssBytes: options.emptyApiRssBytes,
+          cachedRssToJson:
+            options.emptyApiRssBytes === null || api === null
+              ? null
+              : ratio(api.rssBytes - options.emptyApiRssBytes, cachedJsonBytes),
+        }),
     ...heapFigures(heapAfter, options.heapDuringReads),
   };
 }
