@@ -184,6 +184,59 @@ describe("figures and verdict", () => {
   });
 });
 
+describe("freshness and memory figures", () => {
+  const visibility = (p99: number): object => ({
+    visible: 100,
+    latencyMs: { ...summarize([p99]), count: 100 },
+  });
+  const freshness = (rate: number, krmP99: number, ackP50: number): object => ({
+    result: {
+      rate,
+      writer: { acked: 100, ackLatencyMs: summarize([ackP50]) },
+      krmWatch: visibility(krmP99),
+      informer: visibility(krmP99 * 2),
+    },
+  });
+
+  it("gives krm's and the informer's p99 and the API server's ack p50 per rate, judging only 200 writes/s", () => {
+    const withFreshness = {
+      ...size(6, 6),
+      freshness: [freshness(200, 4000, 900), freshness(100, 40, 20)],
+    } as unknown as SizeResult;
+    const fresh = figures(results([withFreshness])).filter((f) => /freshness|acknowledgement/.test(f.label));
+    expect(fresh.map((f) => `${f.label}: ${f.spread.median} ${verdict(f)}`)).toEqual([
+      "freshness p99, krm watch, 100 writes/s, verifier running: 40 null",
+      "freshness p99, in-process client-node informer (same run), 100 writes/s: 80 null",
+      "API server write acknowledgement p50 (send → answer), 100 writes/s asked: 20 null",
+      "freshness p99, krm watch, 200 writes/s, verifier running: 4000 false",
+      "freshness p99, in-process client-node informer (same run), 200 writes/s: 8000 null",
+      "API server write acknowledgement p50 (send → answer), 200 writes/s asked: 900 null",
+    ]);
+  });
+
+  it("shows an empty replica's RSS and what caching costs per JSON byte when measured", () => {
+    const MB = 1024 * 1024;
+    const memory = {
+      cachedJsonBytes: 100 * MB,
+      cachedObjects: 10_000,
+      api: { rssBytes: 450 * MB, peakRssBytes: 0, anonBytes: 0 },
+      apiRssPeakDuringReadsBytes: 450 * MB,
+      rssToJson: 4.5,
+      peakToJson: 4.5,
+      kubeApiServer: null,
+      apiHeap: null,
+      apiHeapUsedPeakDuringReadsBytes: null,
+      emptyApiRssBytes: 150 * MB,
+      cachedRssToJson: 3,
+    };
+    const labels = figures(results([{ ...size(6, 6), memory }]))
+      .filter((f) => f.label.includes("replica"))
+      .map((f) => `${f.label}: ${f.spread.median}`);
+    expect(labels).toContain("API replica RSS of a replica with nothing cached (same flags): 150");
+    expect(labels).toContain("(API replica RSS after reads − that empty replica's) ÷ cached JSON: 3");
+  });
+});
+
 describe("rendering", () => {
   it("prints the median and the range, or one value", () => {
     expect(formatSpread({ n: 3, min: 4.2, median: 5.1, max: 6 }, "x")).toBe("5.1x (4.2x–6.0x)");
