@@ -10,7 +10,7 @@ import {
 } from "./report.js";
 import type { BenchResults, SizeResult } from "./result-types.js";
 import { summarize } from "./stats.js";
-import { figures, speedUp, verdict } from "./summary.js";
+import { figures, perCpuRatio, speedUp, verdict } from "./summary.js";
 
 function cell(target: ReadCell["target"], p50: number, rps: number, over: Partial<ReadCell> = {}): ReadCell {
   return {
@@ -129,6 +129,39 @@ describe("speedUp", () => {
         mode: "latency",
       }),
     ).toBeNull();
+  });
+});
+
+describe("perCpuRatio", () => {
+  const where = { kind: "get", auth: "kubernetes", state: "live", mode: "throughput" } as const;
+  const shares = (server: string, percent: number): ReadCell["cpu"] => ({
+    cores: 2,
+    machinePercent: 200,
+    byProcess: { [server]: percent, bench: 80 },
+    otherPercent: 0,
+  });
+
+  it("compares requests per CPU-second of the serving processes, against the API server's more efficient read", () => {
+    const cells = [
+      cell("krm", 1, 1000, { ...where, server: "api", cpu: shares("api", 40) }),
+      cell("apiserver-rv0", 1, 600, {
+        ...where,
+        server: "kube-apiserver",
+        cpu: shares("kube-apiserver", 120),
+      }),
+      cell("apiserver-consistent", 1, 300, {
+        ...where,
+        server: "kube-apiserver",
+        cpu: shares("kube-apiserver", 100),
+      }),
+    ];
+    // krm: 1000 / 0.4 = 2500 per CPU-second; API server at best 600 / 1.2 = 500.
+    expect(perCpuRatio(cells, where)).toBe(5);
+  });
+
+  it("is null for results without CPU figures", () => {
+    const cells = [cell("krm", 1, 1000, where), cell("apiserver-rv0", 1, 600, where)];
+    expect(perCpuRatio(cells, where)).toBeNull();
   });
 });
 

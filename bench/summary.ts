@@ -68,6 +68,27 @@ export function speedUp(cells: readonly ReadCell[], where: CellWhere): number | 
   return Math.min(...(ratios as number[]));
 }
 
+/** Requests answered per CPU-second of the process that served them; null without CPU figures. */
+function requestsPerCpuSecond(cell: ReadCell | undefined): number | null {
+  const percent = cell?.server === undefined ? undefined : cell.cpu?.byProcess[cell.server];
+  if (cell === undefined || percent === undefined || percent <= 0 || cell.requestsPerSecond <= 0) return null;
+  return cell.requestsPerSecond / (percent / 100);
+}
+
+/**
+ * krm's requests per CPU-second of its serving process ÷ the API server's (its more efficient
+ * read) in the same repetition: how much the throughput ratio owes to each side's work per
+ * request rather than to the share of the machine's cores each side got.
+ */
+export function perCpuRatio(cells: readonly ReadCell[], where: CellWhere): number | null {
+  const krm = requestsPerCpuSecond(cellOf(cells, where, "krm"));
+  const sides = API_SERVER_TARGETS.map((target) => requestsPerCpuSecond(cellOf(cells, where, target))).filter(
+    (value): value is number => value !== null,
+  );
+  if (krm === null || sides.length === 0) return null;
+  return ratio(krm, Math.max(...sides));
+}
+
 const READ_LABEL: Record<ReadKind, string> = {
   "namespace-list": "namespace list",
   "full-list": "full list",
@@ -127,6 +148,16 @@ export function figures(results: BenchResults): Figure[] {
             samplesPerRepetition: Math.min(...krmCells.map((c) => c?.requests ?? 0)),
             ...(onTarget && goal !== undefined ? { target: { atLeast: goal } } : {}),
           });
+          const perCpu = cells.map((c) => perCpuRatio(c, { kind, auth, state, mode }));
+          if (mode === "throughput" && onTarget && perCpu.some((v) => v !== null)) {
+            out.push({
+              label: `${READ_LABEL[kind]} requests per CPU-second of the serving process, krm ÷ API server (${context})`,
+              pods,
+              unit: "x",
+              spread: spread(perCpu),
+              samplesPerRepetition: Math.min(...krmCells.map((c) => c?.requests ?? 0)),
+            });
+          }
         }
       }
     }
