@@ -33,6 +33,11 @@ export interface KindFreshness {
   readonly feedPosition: string;
 }
 
+/** How long ago `at` was (ms), never negative when clocks of two processes differ slightly. */
+function ageMs(now: number, at: number): number {
+  return Math.max(0, now - at);
+}
+
 export function freshnessOf(kind: ServedKind, now: number): KindFreshness {
   const meta = kind.replica.meta;
   const health = kind.health();
@@ -47,17 +52,17 @@ export function freshnessOf(kind: ServedKind, now: number): KindFreshness {
     ...(meta?.verifiedAt !== undefined
       ? {
           verifiedAt: isoOf(meta.verifiedAt),
-          verifiedAgeMs: Math.max(0, now - meta.verifiedAt),
+          verifiedAgeMs: ageMs(now, meta.verifiedAt),
         }
       : {}),
     ...(meta?.lastEventObservedAt !== undefined
       ? {
           lastEventObservedAt: new Date(meta.lastEventObservedAt).toISOString(),
-          lastEventAgeMs: Math.max(0, now - meta.lastEventObservedAt),
+          lastEventAgeMs: ageMs(now, meta.lastEventObservedAt),
         }
       : {}),
     stale: health.stale,
-    ...(health.staleSince !== undefined ? { staleForMs: Math.max(0, now - health.staleSince) } : {}),
+    ...(health.staleSince !== undefined ? { staleForMs: ageMs(now, health.staleSince) } : {}),
     objects: kind.replica.size,
     watchers: kind.replica.watcherCount,
     feedPosition: kind.replica.position,
@@ -84,11 +89,10 @@ export function freshnessHeaders(kind: ServedKind, now: number): Record<string, 
     headers[HEADER_VERIFIED_RESOURCE_VERSION] = meta.verifiedResourceVersion;
   if (meta?.verifiedAt !== undefined) {
     headers[HEADER_VERIFIED_AT] = isoOf(meta.verifiedAt);
-    headers[HEADER_VERIFIED_AGE_MS] = String(Math.max(0, now - meta.verifiedAt));
+    headers[HEADER_VERIFIED_AGE_MS] = String(ageMs(now, meta.verifiedAt));
   }
   if (meta?.lastEventObservedAt !== undefined)
-    headers[HEADER_LAST_EVENT_AGE_MS] = String(Math.max(0, now - meta.lastEventObservedAt));
-  if (health.staleSince !== undefined)
-    headers[HEADER_STALE_FOR_MS] = String(Math.max(0, now - health.staleSince));
+    headers[HEADER_LAST_EVENT_AGE_MS] = String(ageMs(now, meta.lastEventObservedAt));
+  if (health.staleSince !== undefined) headers[HEADER_STALE_FOR_MS] = String(ageMs(now, health.staleSince));
   return headers;
 }

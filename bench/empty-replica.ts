@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { freePort } from "../local/free-port.js";
 import { ManagedProcess } from "../local/managed-process.js";
 import { waitUntil } from "../local/wait-until.js";
-import { authArgs, BENCH_KINDS } from "./krm-processes.js";
+import { apiArgs } from "./krm-processes.js";
 import type { AuthMode } from "./phases/read-phase.js";
 import { memoryStatus } from "./process-stats.js";
 
@@ -29,22 +29,7 @@ export async function emptyReplicaRss(options: {
   const port = await freePort();
   const child = ManagedProcess.start({
     command: process.execPath,
-    args: [
-      CLI,
-      "api",
-      "--redis-url",
-      options.redisUrl,
-      "--key-prefix",
-      EMPTY_PREFIX,
-      "--log-level",
-      "warn",
-      "--kinds",
-      BENCH_KINDS.join(","),
-      "--port",
-      String(port),
-      ...options.serveArgs,
-      ...authArgs(options.auth, options.kubeconfigPath),
-    ],
+    args: [CLI, ...apiArgs({ ...options, port, logLevel: "warn", keyPrefix: EMPTY_PREFIX })],
     logPath: join(options.logDir, "krm-api-empty.log"),
     env: { ...process.env, KRM_QUIET: "1" },
   });

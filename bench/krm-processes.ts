@@ -107,31 +107,13 @@ export async function startKrm(options: KrmOptions): Promise<KrmProcesses> {
         options.verifyInterval,
       ]);
     }
-    spawn("api", [
-      "api",
-      ...common,
-      "--kinds",
-      kinds,
-      "--port",
-      String(port),
-      ...(options.serveArgs ?? []),
-      ...authArgs(firstAuth, options.kubeconfigPath),
-    ]);
+    spawn("api", apiArgs({ ...options, port, auth: firstAuth }));
   }
   const apis = new Map<AuthMode, HttpTarget>([[firstAuth, plainTarget("krm", `http://127.0.0.1:${port}`)]]);
   const apiProcess = new Map<AuthMode, string>([[firstAuth, options.mode === "run" ? "run" : "api"]]);
   for (const auth of otherAuths) {
     const extraPort = await freePort();
-    spawn(`api-${auth}`, [
-      "api",
-      ...common,
-      "--kinds",
-      kinds,
-      "--port",
-      String(extraPort),
-      ...(options.serveArgs ?? []),
-      ...authArgs(auth, options.kubeconfigPath),
-    ]);
+    spawn(`api-${auth}`, apiArgs({ ...options, port: extraPort, auth }));
     apis.set(auth, plainTarget(`krm-${auth}`, `http://127.0.0.1:${extraPort}`));
     apiProcess.set(auth, `api-${auth}`);
   }
@@ -170,8 +152,35 @@ export async function startKrm(options: KrmOptions): Promise<KrmProcesses> {
   return { api, apis, apiProcess, pids, stop };
 }
 
+/** The arguments of one `krm api` replica of the bench kinds (after the CLI path). */
+export function apiArgs(options: {
+  readonly redisUrl: string;
+  readonly logLevel: string;
+  readonly port: number;
+  readonly auth: AuthMode;
+  readonly kubeconfigPath: string;
+  readonly serveArgs?: readonly string[];
+  /** Redis key prefix; krm's default when absent. */
+  readonly keyPrefix?: string;
+}): string[] {
+  return [
+    "api",
+    "--redis-url",
+    options.redisUrl,
+    "--log-level",
+    options.logLevel,
+    ...(options.keyPrefix === undefined ? [] : ["--key-prefix", options.keyPrefix]),
+    "--kinds",
+    BENCH_KINDS.join(","),
+    "--port",
+    String(options.port),
+    ...(options.serveArgs ?? []),
+    ...authArgs(options.auth, options.kubeconfigPath),
+  ];
+}
+
 /** `--auth kubernetes` reviews tokens and requests against the API server of `kubeconfig` (`krm run` has it already). */
-export function authArgs(auth: AuthMode, kubeconfig: string | undefined): string[] {
+function authArgs(auth: AuthMode, kubeconfig: string | undefined): string[] {
   if (auth === "none") return ["--auth", "none"];
   return ["--auth", "kubernetes", ...(kubeconfig === undefined ? [] : ["--kubeconfig", kubeconfig])];
 }
