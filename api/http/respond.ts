@@ -18,7 +18,8 @@ export interface ChunkedBody {
  * went out as one corked `write` per object (20 000 for 10k pods), all queued at once: 32
  * concurrent full lists of 10k pods then held the replica at 574 MB RSS, against 337 MB with
  * blocks written as the socket drains, at a higher list rate (64 KB blocks cost more syscalls
- * for the same bytes). Measured with 32 local readers on an isolated replica.
+ * for the same bytes). Measured once, by hand, with 32 local readers on an isolated replica
+ * (not a committed bench: bench/ measures the replica only inside the whole pipeline).
  */
 export const WRITE_BLOCK_BYTES = 512 * 1024;
 
