@@ -22,6 +22,7 @@ COPY api ./api
 COPY client ./client
 COPY metrics ./metrics
 COPY cli ./cli
+COPY bin ./bin
 COPY local ./local
 COPY test ./test
 COPY bench ./bench
@@ -46,8 +47,10 @@ RUN groupadd --system --gid 10001 krm \
 COPY --from=build --chown=root:root /app/package.json ./package.json
 COPY --from=build --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist
+COPY --from=build --chown=root:root /app/bin ./bin
 USER 10001:10001
 # API port; the per-kind parts and the metrics exporter serve /healthz and /readyz on 8081.
 EXPOSE 8080 8081
-ENTRYPOINT ["node", "/app/dist/cli/main.js"]
+# bin/krm: the launcher every krm process starts through (its memory settings, docs/architecture.md).
+ENTRYPOINT ["/app/bin/krm"]
 CMD ["--help"]

@@ -1,9 +1,7 @@
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { freePort } from "../local/free-port.js";
-import { ManagedProcess } from "../local/managed-process.js";
 import { waitUntil } from "../local/wait-until.js";
-import { apiArgs } from "./krm-processes.js";
+import { apiArgs, startKrmProcess } from "./krm-processes.js";
 import type { AuthMode } from "./phases/read-phase.js";
 import { memoryStatus } from "./process-stats.js";
 
@@ -11,7 +9,6 @@ import { memoryStatus } from "./process-stats.js";
 const EMPTY_PREFIX = "krm-bench-empty";
 /** RSS samples, one a second, after the replica answers /healthz; the last one is kept. */
 const SAMPLES = 3;
-const CLI = fileURLToPath(new URL("../cli/main.js", import.meta.url));
 
 /**
  * RSS of a `krm api` started like the measured replica (same kinds, auth mode and flags) on a
@@ -27,12 +24,10 @@ export async function emptyReplicaRss(options: {
   readonly logDir: string;
 }): Promise<number | null> {
   const port = await freePort();
-  const child = ManagedProcess.start({
-    command: process.execPath,
-    args: [CLI, ...apiArgs({ ...options, port, logLevel: "warn", keyPrefix: EMPTY_PREFIX })],
-    logPath: join(options.logDir, "krm-api-empty.log"),
-    env: { ...process.env, KRM_QUIET: "1" },
-  });
+  const child = startKrmProcess(
+    apiArgs({ ...options, port, logLevel: "warn", keyPrefix: EMPTY_PREFIX }),
+    join(options.logDir, "krm-api-empty.log"),
+  );
   try {
     await waitUntil(
       async () => ((await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200 ? true : undefined),

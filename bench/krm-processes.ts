@@ -51,7 +51,27 @@ export interface KrmProcesses {
 /** Time for krm's first full list at 50k pods and a loaded machine. */
 export const KRM_READY_TIMEOUT_MS = 600_000;
 
-const CLI = fileURLToPath(new URL("../cli/main.js", import.meta.url));
+/** krm's launcher (its runtime settings: docs/architecture.md, "Memory"), as users start krm. */
+const KRM_LAUNCHER = fileURLToPath(new URL("../../bin/krm", import.meta.url));
+
+/** Starts `krm <args>` through bin/krm; `nodeOptions` (profiling flags) go in NODE_OPTIONS. */
+export function startKrmProcess(
+  args: readonly string[],
+  logPath: string,
+  nodeOptions: readonly string[] = [],
+): ManagedProcess {
+  const inherited = process.env["NODE_OPTIONS"] ?? "";
+  return ManagedProcess.start({
+    command: KRM_LAUNCHER,
+    args: [...args],
+    logPath,
+    env: {
+      ...process.env,
+      KRM_QUIET: "1",
+      ...(nodeOptions.length === 0 ? {} : { NODE_OPTIONS: [inherited, ...nodeOptions].join(" ").trim() }),
+    },
+  });
+}
 
 export async function startKrm(options: KrmOptions): Promise<KrmProcesses> {
   const [firstAuth = "none", ...otherAuths] = options.auths ?? ["none"];
@@ -68,12 +88,7 @@ export async function startKrm(options: KrmOptions): Promise<KrmProcesses> {
   const spawn = (name: string, args: string[]): void => {
     processes.set(
       name,
-      ManagedProcess.start({
-        command: process.execPath,
-        args: [...nodeArgs, CLI, ...args],
-        logPath: join(options.logDir, `krm-${name.replace("/", "-")}.log`),
-        env: { ...process.env, KRM_QUIET: "1" },
-      }),
+      startKrmProcess(args, join(options.logDir, `krm-${name.replace("/", "-")}.log`), nodeArgs),
     );
   };
   const kinds = BENCH_KINDS.join(",");

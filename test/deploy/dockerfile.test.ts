@@ -96,7 +96,7 @@ describe("Dockerfile", () => {
   it("has krm's CLI as its entrypoint, in exec form", () => {
     const entrypoints = instructions(runtime, "ENTRYPOINT");
     expect(entrypoints).toHaveLength(1);
-    expect(JSON.parse(entrypoints[0]?.args ?? "null")).toEqual(["node", "/app/dist/cli/main.js"]);
+    expect(JSON.parse(entrypoints[0]?.args ?? "null")).toEqual(["/app/bin/krm"]);
   });
 
   it("keeps local state and build output out of the build context", async () => {
