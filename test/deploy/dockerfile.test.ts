@@ -69,7 +69,7 @@ describe("Dockerfile", () => {
     for (const folder of tsconfig.include) expect(copied, folder).toContain(folder);
   });
 
-  it("gives the runtime stage only the build output, production node_modules and package.json", () => {
+  it("gives the runtime stage only the build output, the launcher, production node_modules and package.json", () => {
     const copies = instructions(runtime, "COPY");
     expect(copies.length).toBeGreaterThan(0);
     for (const copy of copies) {
@@ -79,7 +79,7 @@ describe("Dockerfile", () => {
         .filter((word) => !word.startsWith("--"))
         .slice(0, -1);
       for (const source of sources)
-        expect(["/app/dist", "/app/node_modules", "/app/package.json"]).toContain(source);
+        expect(["/app/dist", "/app/bin", "/app/node_modules", "/app/package.json"]).toContain(source);
     }
     const runtimeRuns = instructions(runtime, "RUN").map((run) => run.args);
     for (const run of runtimeRuns) expect(run).not.toMatch(/npm (ci|install|i )/);
