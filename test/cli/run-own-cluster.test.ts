@@ -343,9 +343,14 @@ describe("krm run --kubeconfig <your cluster> (README: cache your own cluster)",
           timeoutMs: READY_DEADLINE_MS,
         });
       } finally {
+        const own = Number(pidFile() ?? 0);
         second.child.kill("SIGINT");
         await second.exited;
         if (alive(orphan)) process.kill(orphan, "SIGKILL");
+        // A signal that lands before `krm run` has returned its parts ends it before it can
+        // stop its redis-server (the next krm on this folder would stop it, as above); this
+        // folder is deleted, so stop it here.
+        if (own > 0 && alive(own)) process.kill(own, "SIGKILL");
       }
     },
   );
