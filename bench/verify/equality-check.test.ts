@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { plainTarget } from "../http-target.js";
 import { EqualityChecker, KRM_RV_HEADER } from "./equality-check.js";
@@ -61,5 +63,35 @@ describe("EqualityChecker with a replayed history", () => {
       ["ns/b: krm has it (rv 13), the API server does not"],
       ["ns/a: krm uid u-a rv 5, API server uid u-a rv 12"],
     ]);
+  });
+
+  it("waits for the history once while it does not move, then asks the API server", async () => {
+    // Answers past where the history's watch ever gets (no pod changes after rv 13).
+    let requests = 0;
+    const server = createServer((_req, res) => {
+      requests += 1;
+      res.writeHead(410, { "content-type": "application/json" }).end("{}");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const waitMs = 1000;
+      const checker = new EqualityChecker(
+        plainTarget("kube-apiserver", `http://127.0.0.1:${port}`),
+        await history(),
+        waitMs,
+      );
+      checker.record("/api/v1/namespaces/ns/pods", list("20", meta("a", "12"), meta("b", "13")));
+      checker.record("/api/v1/namespaces/ns/pods", list("21", meta("a", "12"), meta("b", "13")));
+      const started = performance.now();
+      await checker.checkPending();
+      const elapsed = performance.now() - started;
+      expect(elapsed).toBeGreaterThanOrEqual(waitMs - 50);
+      expect(elapsed).toBeLessThan(2 * waitMs - 100);
+      expect(requests).toBe(2);
+      expect(checker.result()).toMatchObject({ checked: 0, replayed: 0, unverifiable: 2, mismatches: [] });
+    } finally {
+      server.close();
+    }
   });
 });

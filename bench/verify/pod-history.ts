@@ -127,6 +127,11 @@ export class PodHistory {
     this.abort?.abort();
   }
 
+  /** The resourceVersion up to which every change has arrived. */
+  get progress(): number {
+    return this.progressRv;
+  }
+
   /** Whether every change up to `rv` has arrived (the watch passed it, or a bookmark said so). */
   reached(rv: string): boolean {
     return this.progressRv >= Number(rv);
