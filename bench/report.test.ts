@@ -316,10 +316,10 @@ describe("rendering", () => {
       ]),
     );
     expect(text).toContain(
-      "| 1 | 10000 | 100 MB | 150 MB (1.5x) | 200 MB (2.0x) | 90.0 MB / 110 MB | 130 MB | 500 MB | – |",
+      "| 1 | 10000 | 100 MiB | 150 MiB (1.5x) | 200 MiB (2.0x) | 90.0 MiB / 110 MiB | 130 MiB | 500 MiB | – |",
     );
     expect(text).toContain(
-      "| 2 | 10000 | 100 MB | 150 MB (1.5x) | 200 MB (2.0x) | – / – | – | 500 MB | after reads: GET krm /metrics: HTTP 403 |",
+      "| 2 | 10000 | 100 MiB | 150 MiB (1.5x) | 200 MiB (2.0x) | – / – | – | 500 MiB | after reads: GET krm /metrics: HTTP 403 |",
     );
   });
 

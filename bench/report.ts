@@ -169,10 +169,10 @@ function cpuText(cpu: CpuShares | undefined, server: string | undefined): string
   return `${server === undefined ? "?" : (cpu.byProcess[server] ?? "?")} / ${cpu.byProcess["bench"] ?? "?"} / ${cpu.machinePercent} of ${cpu.cores * 100}`;
 }
 
-const MB = 1024 * 1024;
+const MIB = 1024 * 1024;
 
 function megabytes(bytes: number | null | undefined): string {
-  return number(bytes === null || bytes === undefined ? null : bytes / MB, "MB");
+  return number(bytes === null || bytes === undefined ? null : bytes / MIB, "MiB");
 }
 
 function timesJson(value: number | null): string {

@@ -14,14 +14,14 @@ import { ratio, spread, type Spread } from "./stats.js";
 export interface Figure {
   readonly label: string;
   readonly pods: number;
-  readonly unit: "x" | "ms" | "MB" | "pods";
+  readonly unit: "x" | "ms" | "MiB" | "pods";
   readonly spread: Spread;
   /** Samples behind the figure in each repetition (per side for read cells). */
   readonly samplesPerRepetition: number | null;
   readonly target?: { readonly atLeast?: number; readonly atMost?: number };
 }
 
-const MB = 1024 * 1024;
+const MIB = 1024 * 1024;
 
 /** Which krm cells a ratio is about; the API server cells it compares with are those of the same repetition. */
 export interface CellWhere {
@@ -215,8 +215,8 @@ export function figures(results: BenchResults): Figure[] {
         out.push({
           label: "API replica RSS of a replica with nothing cached (same flags)",
           pods,
-          unit: "MB",
-          spread: spread(memory.map((m) => (m?.emptyApiRssBytes == null ? null : m.emptyApiRssBytes / MB))),
+          unit: "MiB",
+          spread: spread(memory.map((m) => (m?.emptyApiRssBytes == null ? null : m.emptyApiRssBytes / MIB))),
           samplesPerRepetition: null,
         });
         out.push({
@@ -237,10 +237,10 @@ export function figures(results: BenchResults): Figure[] {
       out.push({
         label: "kube-apiserver RSS",
         pods,
-        unit: "MB",
+        unit: "MiB",
         spread: spread(
           memory.map((m) =>
-            m?.kubeApiServer === null || m === undefined ? null : m.kubeApiServer.rssBytes / MB,
+            m?.kubeApiServer === null || m === undefined ? null : m.kubeApiServer.rssBytes / MIB,
           ),
         ),
         samplesPerRepetition: null,
