@@ -43,7 +43,7 @@ const MAX_KEPT = 20;
  * How long a check waits for the history's watch to pass krm's resourceVersion: at once under
  * live writes; with none, until the API server's next bookmark (about a minute).
  */
-export const HISTORY_WAIT_MS = 120_000;
+const HISTORY_WAIT_MS = 120_000;
 
 /**
  * Compares krm's answers with the API server's state at the resourceVersion krm served. With a
