@@ -7,7 +7,7 @@ import { isLoopbackHost } from "../core/loopback.js";
 import { createServer, type Server } from "node:http";
 import { createServer as createHttpsServer, Server as HttpsServer } from "node:https";
 import type { Socket } from "node:net";
-import type { KubeConfig } from "@kubernetes/client-node";
+import type { KubeAccess } from "../core/kube-access.js";
 import type { KindSpec } from "../core/kinds.js";
 import type { Logger } from "../core/logger.js";
 import type { RunningPart } from "../core/running-part.js";
@@ -69,7 +69,7 @@ export interface ApiServerOptions {
   readonly port?: number;
   readonly auth: AuthOptions;
   /** Needed for auth=kubernetes (TokenReview, SubjectAccessReview). */
-  readonly kubeConfig?: KubeConfig;
+  readonly kubeConfig?: KubeAccess;
   /** Allow auth=none on a non-loopback address. */
   readonly allowInsecureNoAuth?: boolean;
   /**

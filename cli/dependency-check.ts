@@ -1,4 +1,4 @@
-import type { KubeConfig } from "@kubernetes/client-node";
+import type { KubeAccess } from "../core/kube-access.js";
 import { kubeGetJson } from "../core/kube-http.js";
 import { createRedis } from "../core/redis-connection.js";
 import { PING_TIMEOUT_MS, pingRedis } from "../core/redis-health.js";
@@ -9,7 +9,7 @@ export interface DependencyCheckOptions {
   readonly name: string;
   readonly redisUrl: string;
   /** The API server a part lists and watches; absent for parts that only use Redis. */
-  readonly kubeConfig?: KubeConfig;
+  readonly kubeConfig?: KubeAccess;
 }
 
 /**

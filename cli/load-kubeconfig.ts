@@ -1,14 +1,18 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
-import { KubeConfig } from "@kubernetes/client-node";
+import { dirname, join } from "node:path";
+import type { KubeAccess } from "../core/kube-access.js";
+import { ClientNodeAccess } from "./kubeconfig/client-node-access.js";
+import { DirectAccess } from "./kubeconfig/direct-access.js";
+import { inClusterAccess } from "./kubeconfig/in-cluster.js";
+import { currentEntries } from "./kubeconfig/kubeconfig-entries.js";
 import { UsageError } from "./usage-error.js";
 
 /** Where a kubeconfig came from, for the startup log line. */
 export type KubeConfigSource = "flag" | "in-cluster" | "home";
 
 export interface LoadedKubeConfig {
-  readonly kubeConfig: KubeConfig;
+  readonly kubeConfig: KubeAccess;
   readonly source: KubeConfigSource;
   readonly server: string;
 }
@@ -22,30 +26,37 @@ export function loadKubeConfig(
   path: string | undefined,
   env: NodeJS.ProcessEnv,
 ): LoadedKubeConfig | undefined {
-  const kubeConfig = new KubeConfig();
-  let source: KubeConfigSource;
   if (path !== undefined) {
     if (!existsSync(path)) throw new UsageError(`--kubeconfig ${path}: no such file`);
-    loadFile(kubeConfig, path);
-    source = "flag";
-  } else if (env["KUBERNETES_SERVICE_HOST"] !== undefined && env["KUBERNETES_SERVICE_HOST"] !== "") {
-    kubeConfig.loadFromCluster();
-    source = "in-cluster";
-  } else {
-    const home = join(homedir(), ".kube", "config");
-    if (!existsSync(home)) return undefined;
-    loadFile(kubeConfig, home);
-    source = "home";
+    return loaded(loadFile(path), "flag");
   }
-  const cluster = kubeConfig.getCurrentCluster();
-  if (cluster === null) throw new UsageError(`kubeconfig (${source}) has no current cluster`);
+  if (env["KUBERNETES_SERVICE_HOST"] !== undefined && env["KUBERNETES_SERVICE_HOST"] !== "") {
+    return loaded(inClusterAccess(env), "in-cluster");
+  }
+  const home = join(homedir(), ".kube", "config");
+  return existsSync(home) ? loaded(loadFile(home), "home") : undefined;
+}
+
+function loaded(kubeConfig: KubeAccess | null, source: KubeConfigSource): LoadedKubeConfig {
+  const cluster = kubeConfig?.getCurrentCluster() ?? null;
+  if (kubeConfig === null || cluster === null)
+    throw new UsageError(`kubeconfig (${source}) has no current cluster`);
   return { kubeConfig, source, server: cluster.server };
 }
 
-/** A kubeconfig that does not parse is a one-line usage error, not a YAML stack trace. */
-function loadFile(kubeConfig: KubeConfig, path: string): void {
+/**
+ * The current context of the file at `path`, applied by krm itself unless its credentials come
+ * from a plugin or its cluster is behind a proxy (cli/kubeconfig/client-node-access.ts). A
+ * kubeconfig that does not parse is a one-line usage error, not a YAML stack trace. Null when
+ * the file names no current cluster.
+ */
+function loadFile(path: string): KubeAccess | null {
   try {
-    kubeConfig.loadFromFile(path);
+    const { cluster, user } = currentEntries(readFileSync(path, "utf8"), dirname(path));
+    if (cluster === null) return null;
+    return user.plugin || cluster.proxyUrl !== undefined
+      ? new ClientNodeAccess(path, cluster)
+      : new DirectAccess(cluster, user);
   } catch (error) {
     const reason = error instanceof Error ? (error.message.split("\n")[0] ?? error.message) : String(error);
     throw new UsageError(`kubeconfig ${path} is not valid: ${reason}`);

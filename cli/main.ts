@@ -1,13 +1,7 @@
 import { createLogger, type Logger } from "../core/logger.js";
 import { redactSecrets } from "../core/redact.js";
 import type { RunningPart } from "../core/running-part.js";
-import { aggregatorCommand, streamerCommand, verifierCommand } from "./commands/per-kind-commands.js";
-import { apiCommand } from "./commands/api-command.js";
-import { metricsCommand } from "./commands/metrics-command.js";
-import { runCommand, stopAll } from "./commands/run-command.js";
-import { ledgerCommand } from "./commands/ledger-command.js";
-import { reportCommand } from "./commands/report-command.js";
-import { statusCommand } from "./commands/status-command.js";
+import { stopAll } from "./commands/stop-all.js";
 import { healthPort, logLevel } from "./config.js";
 import { SUBCOMMANDS, type Subcommand } from "./flags.js";
 import { startHealthServer } from "./health-server.js";
@@ -20,14 +14,26 @@ import { USAGE_EXIT_CODE, UsageError } from "./usage-error.js";
 
 type Command = (flags: ParsedFlags, env: NodeJS.ProcessEnv, logger: Logger) => Promise<RunningPart[]>;
 
+/**
+ * Each command's module is imported when that command runs, so a process loads only what its
+ * command needs: `krm api` never loads `@kubernetes/client-node`, which `krm run`'s local
+ * cluster uses (docs/architecture.md, "Memory").
+ */
 const COMMANDS: Readonly<Record<Exclude<Subcommand, "status" | "report">, Command>> = {
-  run: runCommand,
-  streamer: (flags, env, logger) => streamerCommand(flags.values, env, logger),
-  verifier: (flags, env, logger) => verifierCommand(flags.values, env, logger),
-  aggregator: (flags, env, logger) => aggregatorCommand(flags.values, env, logger),
-  api: (flags, env, logger) => apiCommand(flags.values, env, logger),
-  metrics: (flags, env, logger) => metricsCommand(flags.values, env, logger),
-  ledger: (flags, _env, logger) => ledgerCommand(flags.values, logger),
+  run: async (flags, env, logger) =>
+    (await import("./commands/run-command.js")).runCommand(flags, env, logger),
+  streamer: async (flags, env, logger) =>
+    (await import("./commands/per-kind-commands.js")).streamerCommand(flags.values, env, logger),
+  verifier: async (flags, env, logger) =>
+    (await import("./commands/per-kind-commands.js")).verifierCommand(flags.values, env, logger),
+  aggregator: async (flags, env, logger) =>
+    (await import("./commands/per-kind-commands.js")).aggregatorCommand(flags.values, env, logger),
+  api: async (flags, env, logger) =>
+    (await import("./commands/api-command.js")).apiCommand(flags.values, env, logger),
+  metrics: async (flags, env, logger) =>
+    (await import("./commands/metrics-command.js")).metricsCommand(flags.values, env, logger),
+  ledger: async (flags, _env, logger) =>
+    (await import("./commands/ledger-command.js")).ledgerCommand(flags.values, logger),
 };
 
 /** Exit code after a clean shutdown on SIGTERM/SIGINT. */
@@ -56,8 +62,12 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     process.stdout.write(`${commandHelp(name)}\n`);
     return EXIT_OK;
   }
-  if (name === "status") return statusCommand(flags.values, (text) => process.stdout.write(text));
-  if (name === "report") return reportCommand(report, flags.values, (text) => process.stdout.write(text));
+  const print = (text: string): boolean => process.stdout.write(text);
+  if (name === "status")
+    return (await import("./commands/status-command.js")).statusCommand(flags.values, print);
+  if (name === "report") {
+    return (await import("./commands/report-command.js")).reportCommand(report, flags.values, print);
+  }
   const logger = createLogger(
     "krm",
     logLevel(flags.values),

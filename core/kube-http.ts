@@ -1,13 +1,11 @@
 /**
  * Plain HTTP(S) to the API server: one GET that returns JSON, and one GET that streams
- * lines (a watch). Server URL, TLS and credentials come from @kubernetes/client-node's
- * KubeConfig; the bodies are parsed here so krm keeps the objects exactly as sent.
+ * lines (a watch). Server URL, TLS and credentials come from the kubeconfig (core/kube-access.ts);
+ * the bodies are parsed here so krm keeps the objects exactly as sent.
  * No retry logic lives here: callers classify failures with kube-errors.ts.
  */
 import type { IncomingMessage } from "node:http";
-import * as http from "node:http";
-import * as https from "node:https";
-import type { KubeConfig } from "@kubernetes/client-node";
+import { kubeRequestTarget, type KubeAccess } from "./kube-access.js";
 import { KubeApiError, type KubeStatus } from "./kube-errors.js";
 import { LineBuffer } from "./line-buffer.js";
 import { statusOfBody } from "./status-body.js";
@@ -27,19 +25,13 @@ export interface KubeGet {
 export const KUBE_GET_TIMEOUT_MS = 60_000;
 
 /** Issues a GET and resolves with the response once its status is 200; throws `KubeApiError` otherwise. */
-export async function openKubeGet(kubeConfig: KubeConfig, request: KubeGet): Promise<IncomingMessage> {
-  const cluster = kubeConfig.getCurrentCluster();
-  if (cluster === null) throw new Error("kubeconfig has no current cluster");
-  const url = new URL(cluster.server.replace(/\/+$/, "") + request.path);
+export async function openKubeGet(kubeConfig: KubeAccess, request: KubeGet): Promise<IncomingMessage> {
+  const { url, options, transport } = await kubeRequestTarget(kubeConfig, request.path, {
+    headers: { Accept: "application/json" },
+  });
   for (const [name, value] of Object.entries(request.query ?? {})) {
     if (value !== undefined) url.searchParams.set(name, value);
   }
-  const options: https.RequestOptions = { headers: { Accept: "application/json" } };
-  await kubeConfig.applyToHTTPSOptions(options);
-  const plain = url.protocol === "http:";
-  // KubeConfig always builds an https Agent; a plain-http server (kubectl proxy) needs none.
-  if (plain) delete options.agent;
-  const transport = plain ? http : https;
   const response = await new Promise<IncomingMessage>((resolve, reject) => {
     const req = transport.get(url, { ...options, signal: request.signal }, resolve);
     req.on("error", reject);
@@ -51,7 +43,7 @@ export async function openKubeGet(kubeConfig: KubeConfig, request: KubeGet): Pro
 }
 
 /** GET and parse the JSON body. Times out after `timeoutMs` (a blackholed connection never answers). */
-export async function kubeGetJson(kubeConfig: KubeConfig, request: KubeGet): Promise<unknown> {
+export async function kubeGetJson(kubeConfig: KubeAccess, request: KubeGet): Promise<unknown> {
   const timeout = AbortSignal.timeout(request.timeoutMs ?? KUBE_GET_TIMEOUT_MS);
   const signal = request.signal === undefined ? timeout : AbortSignal.any([request.signal, timeout]);
   const response = await openKubeGet(kubeConfig, { ...request, signal });

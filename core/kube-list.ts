@@ -2,7 +2,7 @@
  * Paginated LIST of one kind (`limit` + `continue`), delivered page by page so a big
  * collection never has to sit in memory at once.
  */
-import type { KubeConfig } from "@kubernetes/client-node";
+import type { KubeAccess } from "./kube-access.js";
 import { apiVersionOf, collectionPath, type KindSpec } from "./kinds.js";
 import { isExpiredContinue } from "./kube-errors.js";
 import { kubeGetJson } from "./kube-http.js";
@@ -14,7 +14,7 @@ export const DEFAULT_PAGE_SIZE = 500;
 export const MAX_LIST_RESTARTS = 5;
 
 export interface ListPagesOptions {
-  readonly kubeConfig: KubeConfig;
+  readonly kubeConfig: KubeAccess;
   readonly kind: KindSpec;
   readonly pageSize?: number;
   readonly signal?: AbortSignal;

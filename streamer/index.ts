@@ -1,5 +1,5 @@
 /** Entry point of the streamer part: `krm streamer --kind K` and `krm run` call `startStreamer`. */
-import type { KubeConfig } from "@kubernetes/client-node";
+import type { KubeAccess } from "../core/kube-access.js";
 import type { KindSpec } from "../core/kinds.js";
 import type { Logger } from "../core/logger.js";
 import type { ProblemSink } from "../core/problem-sink.js";
@@ -19,7 +19,7 @@ export { DEFAULT_BOOKMARK_SILENCE_MS, DEFAULT_WATCH_TIMEOUT_SECONDS } from "./st
 
 export interface StreamerOptions {
   kind: KindSpec;
-  kubeConfig: KubeConfig;
+  kubeConfig: KubeAccess;
   redisUrl: string;
   logger: Logger;
   keyPrefix?: string;

@@ -4,7 +4,7 @@
  * event (`KubeApiError`, 410 for "too old resource version"), or silence longer than
  * `silenceMs` (`WatchSilenceError`: a half-open connection). Resuming is the caller's job.
  */
-import type { KubeConfig } from "@kubernetes/client-node";
+import type { KubeAccess } from "../core/kube-access.js";
 import { collectionPath, type KindSpec } from "../core/kinds.js";
 import { KubeApiError, WatchSilenceError } from "../core/kube-errors.js";
 import { openKubeGet, responseLines, toStatus } from "../core/kube-http.js";
@@ -24,7 +24,7 @@ export type WatchEvent =
   | { readonly type: "BOOKMARK"; readonly resourceVersion: string; readonly initialEventsEnd: boolean };
 
 export interface WatchRequest {
-  readonly kubeConfig: KubeConfig;
+  readonly kubeConfig: KubeAccess;
   readonly kind: KindSpec;
   /** Resume point; absent for a streaming list. */
   readonly resourceVersion?: string;

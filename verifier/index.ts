@@ -1,5 +1,5 @@
 /** Entry point of the verifier part: `krm verifier --kind K` and `krm run` call `startVerifier`. */
-import type { KubeConfig } from "@kubernetes/client-node";
+import type { KubeAccess } from "../core/kube-access.js";
 import type { KindSpec } from "../core/kinds.js";
 import type { Logger } from "../core/logger.js";
 import type { ProblemSink } from "../core/problem-sink.js";
@@ -13,7 +13,7 @@ import { VerifierLoop } from "./verifier.js";
 
 export interface VerifierOptions {
   kind: KindSpec;
-  kubeConfig: KubeConfig;
+  kubeConfig: KubeAccess;
   redisUrl: string;
   logger: Logger;
   verifyIntervalMs: number;

@@ -1,4 +1,4 @@
-import type { KubeConfig } from "@kubernetes/client-node";
+import type { KubeAccess } from "../../core/kube-access.js";
 import type { Logger } from "../../core/logger.js";
 import { FailureLimiter } from "./failure-limiter.js";
 import { failureLimitedGuard } from "./failure-limited-guard.js";
@@ -20,7 +20,7 @@ const OPEN_GUARD: RequestGuard = {
 /** The guard of an auth mode; failed authentications are rate-limited per client address. */
 export async function createGuard(
   auth: AuthOptions,
-  kubeConfig: KubeConfig | undefined,
+  kubeConfig: KubeAccess | undefined,
   logger: Logger,
 ): Promise<RequestGuard> {
   switch (auth.mode) {

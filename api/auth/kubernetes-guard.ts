@@ -9,7 +9,7 @@
  * a deadline (review-client.ts), and at most `MAX_REVIEWS_IN_FLIGHT` run at once.
  */
 import { createHash } from "node:crypto";
-import type { KubeConfig } from "@kubernetes/client-node";
+import type { KubeAccess } from "../../core/kube-access.js";
 import { LRUCache } from "lru-cache";
 import type { Logger } from "../../core/logger.js";
 import { ApiError, TooManyRequestsError, UnauthorizedError } from "../errors.js";
@@ -33,7 +33,7 @@ export const MAX_REVIEWS_IN_FLIGHT = 64;
 const RECOGNIZED_TTL_MS = 60 * 60 * 1000;
 
 export interface KubernetesGuardOptions {
-  readonly kubeConfig: KubeConfig;
+  readonly kubeConfig: KubeAccess;
   readonly logger: Logger;
   readonly cacheTtlMs?: number;
   readonly audiences?: readonly string[];

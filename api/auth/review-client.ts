@@ -2,11 +2,9 @@
  * POSTs one review object (TokenReview, SubjectAccessReview) to the API server and returns
  * its answer, with a deadline: a slow or blackholed API server must not hold requests (and
  * their sockets) open, so a review that takes longer than `timeoutMs` fails instead.
- * Server URL, TLS and credentials come from the KubeConfig, as in core/kube-http.ts.
+ * Server URL, TLS and credentials come from the kubeconfig (core/kube-access.ts).
  */
-import * as http from "node:http";
-import * as https from "node:https";
-import type { KubeConfig } from "@kubernetes/client-node";
+import { kubeRequestTarget, type KubeAccess } from "../../core/kube-access.js";
 import { KubeApiError } from "../../core/kube-errors.js";
 import { parseStatus } from "../../core/kube-http.js";
 
@@ -15,24 +13,17 @@ export const REVIEW_TIMEOUT_MS = 5_000;
 
 export type ReviewPoster = (path: string, body: unknown) => Promise<unknown>;
 
-export function reviewPoster(kubeConfig: KubeConfig, timeoutMs = REVIEW_TIMEOUT_MS): ReviewPoster {
+export function reviewPoster(kubeConfig: KubeAccess, timeoutMs = REVIEW_TIMEOUT_MS): ReviewPoster {
   return async (path, body) => {
-    const cluster = kubeConfig.getCurrentCluster();
-    if (cluster === null) throw new Error("kubeconfig has no current cluster");
-    const url = new URL(cluster.server.replace(/\/+$/, "") + path);
     const payload = JSON.stringify(body);
-    const options: https.RequestOptions = {
+    const { url, options, transport } = await kubeRequestTarget(kubeConfig, path, {
       method: "POST",
       headers: {
         Accept: "application/json",
         "Content-Type": "application/json",
         "Content-Length": Buffer.byteLength(payload),
       },
-    };
-    await kubeConfig.applyToHTTPSOptions(options);
-    const plain = url.protocol === "http:";
-    if (plain) delete options.agent;
-    const transport = plain ? http : https;
+    });
     const signal = AbortSignal.timeout(timeoutMs);
     const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
       const req = transport.request(url, { ...options, signal }, (response) => {

@@ -5,7 +5,7 @@
  * `kubectl get` tables through krm equal the API server's. A kind whose CRD cannot be read
  * (no kubeconfig, no RBAC for CRDs, not a CRD) keeps its configured presentation.
  */
-import type { KubeConfig } from "@kubernetes/client-node";
+import type { KubeAccess } from "../../core/kube-access.js";
 import { findBuiltinKind, type KindSpec, type PrinterColumn } from "../../core/kinds.js";
 import { kubeGetJson } from "../../core/kube-http.js";
 import type { Logger } from "../../core/logger.js";
@@ -15,7 +15,7 @@ export const CRD_READ_TIMEOUT_MS = 10_000;
 
 export type CrdReader = (name: string) => Promise<unknown>;
 
-export function crdReader(kubeConfig: KubeConfig, timeoutMs = CRD_READ_TIMEOUT_MS): CrdReader {
+export function crdReader(kubeConfig: KubeAccess, timeoutMs = CRD_READ_TIMEOUT_MS): CrdReader {
   return (name) =>
     kubeGetJson(kubeConfig, {
       path: `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${encodeURIComponent(name)}`,

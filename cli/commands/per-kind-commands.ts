@@ -1,4 +1,4 @@
-import type { KubeConfig } from "@kubernetes/client-node";
+import type { KubeAccess } from "../../core/kube-access.js";
 import { startAggregator } from "../../aggregator/index.js";
 import type { KindSpec } from "../../core/kinds.js";
 import type { Logger } from "../../core/logger.js";
@@ -30,7 +30,7 @@ function partContext(part: string, values: FlagValues, logger: Logger): PartCont
 }
 
 /** What the part's `/readyz` asks: Redis, and the API server for parts that use it. */
-function dependencyCheck(part: string, context: PartContext, kubeConfig?: KubeConfig): RunningPart {
+function dependencyCheck(part: string, context: PartContext, kubeConfig?: KubeAccess): RunningPart {
   return startDependencyCheck({
     name: `krm-${part}-${context.kind.id}`,
     redisUrl: context.redisUrl,
@@ -39,7 +39,7 @@ function dependencyCheck(part: string, context: PartContext, kubeConfig?: KubeCo
 }
 
 /** The cluster of a part that talks to the API server, logged once at start. */
-function kubeFor(context: PartContext, values: FlagValues, env: NodeJS.ProcessEnv): KubeConfig {
+function kubeFor(context: PartContext, values: FlagValues, env: NodeJS.ProcessEnv): KubeAccess {
   const { kubeConfig, server } = requireKubeConfig(commonConfig(values).kubeconfig, env);
   context.logger.info({ server }, "starting");
   return kubeConfig;
@@ -54,7 +54,7 @@ type PerKindCommand = (values: FlagValues, env: NodeJS.ProcessEnv, logger: Logge
 function clusterPartCommand<Settings>(
   part: string,
   settings: (values: FlagValues) => Settings,
-  start: (options: PartContext & Settings & { readonly kubeConfig: KubeConfig }) => Promise<RunningPart>,
+  start: (options: PartContext & Settings & { readonly kubeConfig: KubeAccess }) => Promise<RunningPart>,
 ): PerKindCommand {
   return async (values, env, logger) => {
     const context = partContext(part, values, logger);

@@ -18,6 +18,7 @@ import { estimateObjectCount } from "../run/count-estimate.js";
 import { ProblemReporter } from "../run/problem-reporter.js";
 import { redisForRun } from "../run/redis-for-run.js";
 import { StartupBanner } from "../run/startup-banner.js";
+import { stopAll } from "./stop-all.js";
 
 /**
  * `krm run`: every part for every configured kind in one process. With no cluster
@@ -140,16 +141,6 @@ export async function runCommand(
 }
 
 /** Stops parts in reverse start order; one failing stop does not keep the others running. */
-export async function stopAll(parts: readonly RunningPart[], logger: Logger): Promise<void> {
-  for (const part of [...parts].reverse()) {
-    try {
-      await part.stop();
-    } catch (error) {
-      logger.warn({ err: error, part: part.name }, "stop failed");
-    }
-  }
-}
-
 /** How often `krm run` checks whether it is ready, to say so once. */
 const READY_POLL_MS = 250;
 

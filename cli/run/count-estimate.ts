@@ -1,4 +1,4 @@
-import type { KubeConfig } from "@kubernetes/client-node";
+import type { KubeAccess } from "../../core/kube-access.js";
 import { collectionPath, type KindSpec } from "../../core/kinds.js";
 import { kubeGetJson } from "../../core/kube-http.js";
 
@@ -17,7 +17,7 @@ interface OneItemList {
  * its "of N". Undefined when the server gives no count or does not answer in time.
  */
 export async function estimateObjectCount(
-  kubeConfig: KubeConfig,
+  kubeConfig: KubeAccess,
   kind: KindSpec,
 ): Promise<number | undefined> {
   try {
