@@ -12,12 +12,12 @@ export interface MachineInfo {
   readonly commit: string;
   /** True when the working tree had uncommitted changes; the run refuses them unless --allow-dirty. */
   readonly dirty: boolean;
-  /** What else ran when the bench started: the top CPU users, as `ps` printed them. */
-  readonly topProcesses: readonly string[];
+  /**
+   * `ps`'s top CPU users (lifetime averages), in results written before each repetition
+   * recorded its measured `busiestAtStart`.
+   */
+  readonly topProcesses?: readonly string[];
 }
-
-/** Processes listed in {@link MachineInfo.topProcesses}. */
-const TOP_PROCESSES = 10;
 
 function run(command: string, args: string[]): string {
   try {
@@ -49,8 +49,5 @@ export function machineInfo(): MachineInfo {
     node: process.version,
     commit: git(["rev-parse", "--short", "HEAD"]),
     dirty: git(["status", "--porcelain", "--untracked-files=no"]) !== "",
-    topProcesses: run("ps", ["-eo", "pid,pcpu,rss,etime,comm", "--sort=-pcpu"])
-      .split("\n")
-      .slice(0, TOP_PROCESSES + 1),
   };
 }

@@ -81,7 +81,6 @@ function results(sizes: SizeResult[]): BenchResults {
       node: "v24",
       commit: "abc1234",
       dirty: false,
-      topProcesses: ["PID %CPU RSS ELAPSED COMMAND", "1 50.0 10 1:00 etcd"],
     },
     options: {},
     repetitions: sizes.map((s, i) => ({
@@ -90,7 +89,10 @@ function results(sizes: SizeResult[]): BenchResults {
       finishedAt: "",
       kubeVersion: "v1.36.0",
       loadAverageAtStart: [0.5],
-      topProcessesAtStart: ["PID %CPU RSS ELAPSED COMMAND", "1 50.0 10 1:00 etcd"],
+      busiestAtStart: [
+        { pid: 1, cpuPercent: 50, command: "etcd --name=krm" },
+        { pid: 2, cpuPercent: 10 + i, command: "node …/bench/run.js" },
+      ],
       kubeApiServerPid: 1,
       sizes: [s],
     })),
@@ -285,7 +287,23 @@ describe("rendering", () => {
       "| namespace list p50 speed-up (live, 100 writes/s, krm auth kubernetes) | 10,000 | 6.0x (4.0x–7.0x) | 3 × 200 | ≥ 5.0x: **missed** | `abc1234` | [x.json](bench/results/x.json) |",
     );
     expect(text).toMatch(/kube-apiserver v1\.36\.0/);
-    expect(text).toMatch(/busiest processes at start: etcd 50\.0%/);
+    expect(text).toContain(
+      "busiest processes over 2 s as each repetition began: repetition 1: `etcd --name=krm` 50%, `node …/bench/run.js` 10%; repetition 2: `etcd --name=krm` 50%, `node …/bench/run.js` 11%;",
+    );
+  });
+
+  it("still reads ps's lifetime averages from results written before the measured window", () => {
+    const old = results([size(6, 6)]);
+    const withPs = {
+      ...old,
+      repetitions: old.repetitions.map(({ busiestAtStart: _measured, ...r }) => ({
+        ...r,
+        topProcessesAtStart: ["PID %CPU RSS ELAPSED COMMAND", "1 50.0 10 1:00 etcd"],
+      })),
+    };
+    expect(renderSummary([{ path: "bench/results/x.json", results: withPs }])).toContain(
+      "busiest processes at start (ps, lifetime average): etcd 50.0%",
+    );
   });
 
   it("renders the API replica's RSS and heap after the reads and at peak, and why a heap figure is missing", () => {

@@ -3,6 +3,7 @@
 //   node dist/bench/report.js --write BENCHMARKS.md <file>.json [...]
 //     replaces the summary between BENCHMARKS.md's `<!-- summary:start -->` / `<!-- summary:end -->`.
 import { readFile, writeFile } from "node:fs/promises";
+import { BUSY_WINDOW_MS } from "./busiest-processes.js";
 import type { CpuShares } from "./cpu-shares.js";
 import type { BenchResults } from "./result-types.js";
 import type { Spread } from "./stats.js";
@@ -89,6 +90,28 @@ export function renderSummary(sources: readonly Source[]): string {
   ].join("\n");
 }
 
+/**
+ * What used the CPU as each repetition began: measured over a short window in newer results,
+ * `ps`'s lifetime averages (first repetition) in older ones.
+ */
+function busiestAtStart(results: BenchResults): string {
+  const measured = results.repetitions.map((r) => r.busiestAtStart);
+  if (measured.every((list) => list !== undefined)) {
+    const lines = measured.map(
+      (list, i) =>
+        `repetition ${i + 1}: ${list
+          .slice(0, 3)
+          .map((p) => `\`${p.command}\` ${p.cpuPercent}%`)
+          .join(", ")}`,
+    );
+    return `busiest processes over ${BUSY_WINDOW_MS / 1000} s as each repetition began: ${lines.join("; ")}`;
+  }
+  const top = (results.repetitions[0]?.topProcessesAtStart ?? results.machine.topProcesses ?? [])
+    .slice(1, 4)
+    .map((line) => line.trim().split(/\s+/));
+  return `busiest processes at start (ps, lifetime average): ${top.map((f) => `${f[4] ?? "?"} ${f[1] ?? "?"}%`).join(", ")}`;
+}
+
 /** Machine state of a run, from its JSON: CPUs, memory, versions, load, what else ran. */
 export function machineLine(path: string, results: BenchResults): string {
   const m = results.machine;
@@ -96,15 +119,12 @@ export function machineLine(path: string, results: BenchResults): string {
     r.loadAverageAtStart[0] ?? 0,
     ...r.sizes.flatMap((s) => [...(s.reads ?? []).map((c) => c.loadAverage), s.loadAverageAfter?.[0] ?? 0]),
   ]);
-  const top = (results.repetitions[0]?.topProcessesAtStart ?? m.topProcesses)
-    .slice(1, 4)
-    .map((line) => line.trim().split(/\s+/));
-  const busiest = top.map((f) => `${f[4] ?? "?"} ${f[1] ?? "?"}%`).join(", ");
+  const busiest = busiestAtStart(results);
   const kube = [...new Set(results.repetitions.map((r) => r.kubeVersion))].join(", ");
   return (
     `- \`${path}\`: ${results.command}; ${results.repetitions.length} repetition(s), ${results.startedAt} → ${results.finishedAt}; ` +
     `${m.cpus} CPUs (${m.cpuModel}), ${(m.memoryBytes / 1024 ** 3).toFixed(0)} GiB; Node ${m.node}, kube-apiserver ${kube}; ` +
-    `1-min load ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)} over the cells; busiest processes at start: ${busiest}; ` +
+    `1-min load ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)} over the cells; ${busiest}; ` +
     `answers checked ${equalityTotal(results, "checked")} (${equalityTotal(results, "replayed")} from the replayed watch), ` +
     `not checkable ${equalityTotal(results, "unverifiable")}, ` +
     `mismatches ${results.equalityFailed ? "**yes (run failed)**" : "none"}.`

@@ -1,3 +1,4 @@
+import type { BusyProcess } from "./busiest-processes.js";
 import type { WriterResult } from "./freshness/writer.js";
 import type { MachineInfo } from "./machine.js";
 import type { CostResult } from "./phases/cost-phase.js";
@@ -46,7 +47,10 @@ export interface RepetitionResult {
   /** kube-apiserver's /version gitVersion. */
   kubeVersion: string;
   readonly loadAverageAtStart: readonly number[];
-  readonly topProcessesAtStart: readonly string[];
+  /** CPU of the busiest processes over a short window as the repetition began (bench/busiest-processes.ts). */
+  readonly busiestAtStart?: readonly BusyProcess[];
+  /** `ps`'s lifetime CPU averages, in results written before `busiestAtStart`. */
+  readonly topProcessesAtStart?: readonly string[];
   kubeApiServerPid: number | undefined;
   readonly sizes: SizeResult[];
 }

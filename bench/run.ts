@@ -12,6 +12,7 @@ import { ManagedProcess } from "../local/managed-process.js";
 import { startRedis } from "../local/redis-server.js";
 import { waitUntil } from "../local/wait-until.js";
 import { createReaderIdentity } from "./auth/reader-identity.js";
+import { busiestProcesses } from "./busiest-processes.js";
 import { closeTarget, getJson, kubeTarget } from "./http-target.js";
 import { loadAverages, machineInfo } from "./machine.js";
 import { BenchUsageError, USAGE, parseBenchOptions, type BenchOptions } from "./options.js";
@@ -161,7 +162,7 @@ async function main(options: BenchOptions): Promise<{ path: string; failed: bool
       finishedAt: "",
       kubeVersion: "unknown",
       loadAverageAtStart: loadAverages(),
-      topProcessesAtStart: index === 1 ? machine.topProcesses : machineInfo().topProcesses,
+      busiestAtStart: await busiestProcesses(),
       kubeApiServerPid: undefined,
       sizes: [],
     };
