@@ -9,6 +9,9 @@ import type { AuthMode } from "./phases/read-phase.js";
 /** Kinds the population fills; krm caches just these so every process has work. */
 export const BENCH_KINDS = ["pods", "deployments.apps", "services", "nodes"] as const;
 
+/** Plain reads only: capacity views would need kinds (namespaces, resourcequotas) the bench does not stream. */
+export const KRM_SERVE_ARGS = ["--no-capacity"] as const;
+
 /**
  * `split`: one process per part and kind plus one API process, as in production, so CPU and
  * RSS are attributable per part. `run`: everything in one `krm run` process.

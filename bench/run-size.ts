@@ -7,7 +7,7 @@ import type { ReaderTokens } from "./auth/reader-identity.js";
 import { podPlacement } from "./fixtures.js";
 import { HeapSampler } from "./heap-sampler.js";
 import { closeTarget, getJson, send, withBearer, type HttpTarget } from "./http-target.js";
-import { startKrm, waitForCount, type KrmProcesses } from "./krm-processes.js";
+import { KRM_SERVE_ARGS, startKrm, waitForCount, type KrmProcesses } from "./krm-processes.js";
 import { startLiveWriter } from "./live/live-writer.js";
 import { loadAverages } from "./machine.js";
 import type { BenchOptions } from "./options.js";
@@ -50,9 +50,6 @@ export interface SizeContext {
 const VERIFY_CYCLE_GRACE_MS = 10 * 60_000;
 /** Full lists the memory cell reads (and verifies) when the headline cells did not run. */
 const MEMORY_CELL_FULL_LISTS = 3;
-
-/** Plain reads only: capacity views would need kinds (namespaces, resourcequotas) the bench does not stream. */
-const KRM_SERVE_ARGS = ["--no-capacity"] as const;
 
 interface ListHead {
   readonly items?: unknown[];
