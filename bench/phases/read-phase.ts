@@ -59,7 +59,8 @@ export function readPaths(kind: ReadKind, pods: number): string[] {
   }
 }
 
-function forTarget(path: string, target: ReadTarget): string {
+/** `path` as `target` is asked for it: the API server's rv=0 reads add `resourceVersion=0`. */
+export function forTarget(path: string, target: ReadTarget): string {
   if (target !== "apiserver-rv0") return path;
   return `${path}${path.includes("?") ? "&" : "?"}resourceVersion=0`;
 }
