@@ -40,6 +40,8 @@ export interface AttackRoundsOptions {
   readonly workDir: string;
   /** Receives every attack as it ends, failed ones too, so a failed run still keeps them. */
   readonly onAttack: (record: AttackRecord) => void;
+  /** Stops the rounds: the running attack is killed and this signal's reason thrown. */
+  readonly signal: AbortSignal;
   readonly log: (line: string) => void;
 }
 
@@ -54,6 +56,7 @@ export async function runAttackRounds(rounds: AttackRoundsOptions): Promise<void
   for (let round = 1; round <= options.rounds; round += 1) {
     for (const kind of options.reads) {
       for (const target of CROSS_CHECK_TARGETS) {
+        rounds.signal.throwIfAborted();
         const load = loadFor(options, kind);
         const paths = readPaths(kind, options.pods).map((p) => forTarget(p, target));
         const loadAverageBefore = loadAverages();
@@ -67,6 +70,7 @@ export async function runAttackRounds(rounds: AttackRoundsOptions): Promise<void
             http2: options.http2,
           },
           rounds.workDir,
+          rounds.signal,
         );
         const failure = attackFailure(report, load.perSecond * load.seconds);
         const figures = attackFigures(report);

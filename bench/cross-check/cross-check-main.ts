@@ -39,6 +39,15 @@ async function main(options: CrossCheckOptions): Promise<boolean> {
   const vegeta = await ensureVegeta(log);
   const workDir = await mkdtemp(join(tmpdir(), "krm-cross-check-"));
   log(`logs and vegeta results in ${workDir}`);
+  // A stop signal ends the attacks; the servers then stop as after a failure, and what was
+  // measured is saved.
+  const stopping = new AbortController();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping`);
+      stopping.abort(signal);
+    });
+  }
   const attacks: AttackRecord[] = [];
   let setup: Omit<LiveCluster, "krm" | "apiServer"> | undefined;
   let writes: WriterResult | null = null;
@@ -58,6 +67,7 @@ async function main(options: CrossCheckOptions): Promise<boolean> {
           options,
           workDir,
           onAttack: (record) => attacks.push(record),
+          signal: stopping.signal,
           log,
         });
       },
@@ -65,8 +75,9 @@ async function main(options: CrossCheckOptions): Promise<boolean> {
     writes = run.writes;
   } catch (error) {
     // Saved with the attacks made so far; the servers are stopped by now.
-    failure =
-      error instanceof AttackFailedError || !(error instanceof Error)
+    failure = stopping.signal.aborted
+      ? `stopped by a signal: ${String(stopping.signal.reason)}`
+      : error instanceof AttackFailedError || !(error instanceof Error)
         ? String(error instanceof Error ? error.message : error)
         : (error.stack ?? error.message);
   } finally {

@@ -46,8 +46,14 @@ export function vegetaTargets(target: HttpTarget, paths: readonly string[]): str
  * Runs one constant-rate attack and returns vegeta's JSON report of it. Response bodies are
  * read to the end (latency is to the last byte, as in the bench) and discarded (`-max-body 0`).
  * The binary results stay in `workDir` for `vegeta plot` or `vegeta report -type=hist`.
+ * `signal` ends the attack at once (the run is being stopped).
  */
-export async function runAttack(vegeta: string, attack: Attack, workDir: string): Promise<VegetaReport> {
+export async function runAttack(
+  vegeta: string,
+  attack: Attack,
+  workDir: string,
+  signal?: AbortSignal,
+): Promise<VegetaReport> {
   const targetsPath = join(workDir, `${attack.name}.targets`);
   const resultsPath = join(workDir, `${attack.name}.bin`);
   await writeFile(targetsPath, vegetaTargets(attack.target, attack.paths), { mode: 0o600 });
@@ -79,7 +85,7 @@ export async function runAttack(vegeta: string, attack: Attack, workDir: string)
       "-output",
       resultsPath,
     ],
-    { timeout: (attack.load.seconds + EXIT_GRACE_S) * 1000, killSignal: "SIGKILL" },
+    { timeout: (attack.load.seconds + EXIT_GRACE_S) * 1000, killSignal: "SIGKILL", signal },
   );
   const { stdout } = await run(vegeta, ["report", "-type=json", resultsPath], {
     maxBuffer: 16 * 1024 * 1024,
