@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   const nodeCount = Number(values.nodes ?? 500);
   const requests = Number(values.requests ?? 250);
   const repetitions = Number(values.repetitions ?? 5);
-  const facts = runFacts(`npm run bench:capacity -- ${process.argv.slice(2).join(" ")}`.trim());
+  const facts = await runFacts(`npm run bench:capacity -- ${process.argv.slice(2).join(" ")}`.trim());
   const redis = await startRedis();
   const podWriter = new StateWriter(redis.url, kind("pods"));
   const nodeWriter = new StateWriter(redis.url, kind("nodes"));

@@ -6,7 +6,7 @@
 // times every acknowledged write until its event arrives. Both watch the same writes at the
 // same time, so machine load falls on both alike; --windows windows of --window-ms each give
 // the spread, and the order the two watches are opened alternates per window.
-// Writes bench/results/<date>-<commit>-capacity-freshness.json and prints the figures.
+// Writes bench/results/<start time>-<commit>-capacity-freshness.json and prints the figures.
 import { mkdir, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -126,7 +126,9 @@ async function main(): Promise<void> {
   const rate = Number(values.rate ?? 100);
   const windowMs = Number(values["window-ms"] ?? 20_000);
   const windowCount = Number(values.windows ?? 6);
-  const facts = runFacts(`npm run bench:capacity-freshness -- ${process.argv.slice(2).join(" ")}`.trim());
+  const facts = await runFacts(
+    `npm run bench:capacity-freshness -- ${process.argv.slice(2).join(" ")}`.trim(),
+  );
   const runId = facts.startedAt.slice(11, 19).replace(/:/g, "");
   const workDir = await mkdtemp(join(tmpdir(), "krm-capfresh-"));
   log(

@@ -15,6 +15,7 @@ import { createReaderIdentity } from "./auth/reader-identity.js";
 import { busiestProcesses } from "./busiest-processes.js";
 import { closeTarget, getJson, kubeTarget } from "./http-target.js";
 import { loadAverages, machineInfo } from "./machine.js";
+import { resultFileName } from "./recorded-run.js";
 import { BenchUsageError, USAGE, parseBenchOptions, type BenchOptions } from "./options.js";
 import { readCounts } from "./phases/counts-delta.js";
 import type { PopulationCounts } from "./populate.js";
@@ -133,7 +134,7 @@ async function main(options: BenchOptions): Promise<{ path: string; failed: bool
   const scope = `${options.sizes.map((p) => `${p / 1000}k`).join("-")}-${[...options.cells].join("-")}`;
   const resultPath = join(
     resultsDir,
-    `${startedAt.toISOString().slice(0, 16).replace(/[:]/g, "")}-${machine.commit}-${scope}${options.quick ? "-quick" : ""}.json`,
+    resultFileName(startedAt, machine.commit, `${scope}${options.quick ? "-quick" : ""}`),
   );
   log(
     `machine: ${machine.cpus} CPUs (${machine.cpuModel}), commit ${machine.commit}${machine.dirty ? " (dirty)" : ""}`,

@@ -3,7 +3,7 @@
 // identity, split krm under --auth kubernetes, the live writer); the load and the timing are
 // vegeta's: constant-rate attacks on krm and on the API server (rv=0 and consistent), both with
 // the reader's bearer token, and vegeta's JSON report. Writes
-// bench/results/<date>-<commit>-cross-check.json. See BENCHMARKS.md, "Cross-check".
+// bench/results/<start time>-<commit>-cross-check.json. See BENCHMARKS.md, "Cross-check".
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -27,7 +27,7 @@ const log = (line: string): void => {
 
 /** Returns whether every attack succeeded. */
 async function main(options: CrossCheckOptions): Promise<boolean> {
-  const facts = runFacts(`npm run bench:cross-check -- ${process.argv.slice(2).join(" ")}`.trim());
+  const facts = await runFacts(`npm run bench:cross-check -- ${process.argv.slice(2).join(" ")}`.trim());
   if (facts.dirty && !options.allowDirty) {
     throw new CrossCheckUsageError(
       "the working tree has uncommitted changes: commit them (figures must name a commit) or pass --allow-dirty (the JSON then says dirty)",
