@@ -11,7 +11,8 @@ describe("busiestProcesses", () => {
       expect(found?.command).toMatch(/^node -e for \(;;\) \{\} busy-marker$/);
       // A spinning process gets a good share of a core even on a loaded 2-core machine.
       expect(found?.cpuPercent).toBeGreaterThan(20);
-      expect(found?.cpuPercent).toBeLessThanOrEqual(100.5);
+      // One core at most, give or take a clock tick (10 ms) of the ~1 s window.
+      expect(found?.cpuPercent).toBeLessThanOrEqual(102);
       expect(busy.map((p) => p.cpuPercent)).toEqual([...busy.map((p) => p.cpuPercent)].sort((a, b) => b - a));
     } finally {
       spinner.kill("SIGKILL");

@@ -57,8 +57,10 @@ export async function busiestProcesses(
   count = BUSY_PROCESSES,
 ): Promise<BusyProcess[]> {
   const before = await ticksByPid();
+  const started = performance.now();
   await delay(windowMs);
   const after = await ticksByPid();
+  const elapsedMs = performance.now() - started;
   const busy = [...after]
     .map(([pid, ticks]) => ({ pid, ticks: ticks - (before.get(pid) ?? ticks) }))
     .filter((entry) => entry.ticks > 0)
@@ -67,7 +69,7 @@ export async function busiestProcesses(
   return Promise.all(
     busy.map(async ({ pid, ticks }) => ({
       pid,
-      cpuPercent: Math.round(((ticks * 1000) / CLOCK_TICKS_PER_SECOND / windowMs) * 1000) / 10,
+      cpuPercent: Math.round(((ticks * 1000) / CLOCK_TICKS_PER_SECOND / elapsedMs) * 1000) / 10,
       command: await commandOf(pid),
     })),
   );
