@@ -1,3 +1,6 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { untilAborted } from "../core/until-aborted.js";
+
 /** How often {@link waitUntil} polls unless told otherwise: fast enough for tests, light on servers. */
 export const DEFAULT_POLL_INTERVAL_MS = 100;
 
@@ -10,6 +13,11 @@ export interface WaitUntilOptions {
   readonly describeFailure?: () => Promise<string> | string;
   /** Rejects early (without waiting for the deadline) when this reports a reason, e.g. "process exited". */
   readonly abortReason?: () => string | undefined;
+  /**
+   * Rejects with the signal's reason as soon as it is aborted, between polls or during one (a
+   * stop signal while krm starts): the caller stops what it started and gives up.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -22,14 +30,17 @@ export async function waitUntil<T>(
 ): Promise<T> {
   const deadline = Date.now() + options.timeoutMs;
   const interval = options.intervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+  const signal = options.signal;
   let lastError: unknown;
   for (;;) {
+    signal?.throwIfAborted();
     const aborted = options.abortReason?.();
     if (aborted !== undefined) throw new Error(`${options.what}: ${aborted}${await failureDetail(options)}`);
     try {
-      const value = await check();
+      const value = await untilAborted(Promise.resolve(check()), signal);
       if (value !== undefined) return value;
     } catch (error) {
+      signal?.throwIfAborted();
       lastError = error;
     }
     if (Date.now() >= deadline) {
@@ -38,7 +49,8 @@ export async function waitUntil<T>(
         `timed out after ${options.timeoutMs} ms waiting for ${options.what}${cause}${await failureDetail(options)}`,
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, interval));
+    // The signal also clears the timer, so an aborted wait leaves nothing pending.
+    await untilAborted(sleep(interval, undefined, { signal }), signal);
   }
 }
 
