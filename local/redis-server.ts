@@ -19,6 +19,8 @@ export interface RedisServerOptions {
   readonly ownProcessGroup?: boolean;
   /** More redis-server arguments, e.g. `["--aclfile", path]`. PING must stay open to the default user. */
   readonly args?: readonly string[];
+  /** Aborting it while the server is starting stops the server; the start rejects with the reason. */
+  readonly signal?: AbortSignal;
 }
 
 /** A real redis-server on a free loopback port. */
@@ -89,6 +91,7 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
       intervalMs: 50,
       abortReason: () => started.exited,
       describeFailure: () => readTail(logPath, 4_000),
+      signal: options.signal,
     });
   };
 

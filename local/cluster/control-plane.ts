@@ -36,6 +36,8 @@ export interface ControlPlaneOptions {
    * Streaming lists (sendInitialEvents) need the cache and do not work for these resources.
    */
   readonly watchCacheDisabledFor?: readonly string[];
+  /** Aborting it while the servers are starting stops them; the start rejects with the reason. */
+  readonly signal?: AbortSignal;
 }
 
 /** A running etcd + kube-apiserver pair on loopback. See docs/testing.md. */
@@ -84,7 +86,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   });
   const serviceAccountKeys = await writeServiceAccountKeys(dir);
 
-  const etcd = await startEtcd({ binary: binaries.etcd, logDir });
+  const etcd = await startEtcd({ binary: binaries.etcd, logDir, signal: options.signal });
   const host = "127.0.0.1";
   let port = 0;
   let apiServer: ManagedProcess | undefined;
@@ -104,7 +106,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       }),
       logPath: join(logDir, "kube-apiserver.log"),
     });
-    await waitForApiServer(apiServer, `https://${host}:${port}`, certDir, adminToken);
+    await waitForApiServer(apiServer, `https://${host}:${port}`, certDir, adminToken, options.signal);
   };
 
   const stop = async (): Promise<void> => {
@@ -186,6 +188,7 @@ async function waitForApiServer(
   url: string,
   certDir: string,
   token: string,
+  signal: AbortSignal | undefined,
 ): Promise<void> {
   const caPath = join(certDir, "apiserver.crt");
   await waitUntil(
@@ -205,6 +208,7 @@ async function waitForApiServer(
       intervalMs: 250,
       abortReason: () => server.exited,
       describeFailure: () => server.logTail(),
+      signal,
     },
   );
 }

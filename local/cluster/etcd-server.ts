@@ -22,6 +22,8 @@ export const ETCD_READY_TIMEOUT_MS = 30_000;
 export interface EtcdServerOptions {
   readonly binary: string;
   readonly logDir: string;
+  /** Aborting it while etcd is starting stops etcd; the start rejects with the reason. */
+  readonly signal?: AbortSignal;
 }
 
 export interface EtcdServer {
@@ -75,6 +77,7 @@ export async function startEtcd(options: EtcdServerOptions): Promise<EtcdServer>
         timeoutMs: ETCD_READY_TIMEOUT_MS,
         abortReason: () => server.exited,
         describeFailure: () => server.logTail(),
+        signal: options.signal,
       },
     );
   } catch (error) {

@@ -16,6 +16,7 @@ export async function startLifelikeCluster(options: ControlPlaneOptions = {}): P
   try {
     const components = await startLifelikeComponents(controlPlane, {
       binaries,
+      signal: options.signal,
       ...(options.logDir === undefined ? {} : { logDir: options.logDir }),
     });
     return {

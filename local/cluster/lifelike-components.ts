@@ -19,6 +19,8 @@ export interface LifelikeComponentsOptions {
   readonly binaries?: ClusterBinaries;
   /** Where kube-scheduler.log, kube-controller-manager.log and kwok.log go; default a temp folder. */
   readonly logDir?: string;
+  /** Aborting it while the components are starting stops them; the start rejects with the reason. */
+  readonly signal?: AbortSignal;
 }
 
 /** kube-scheduler, kube-controller-manager and kwok running against one control plane. */
@@ -88,13 +90,14 @@ export async function startLifelikeComponents(
     });
     started.push(kwok);
     await Promise.all([
-      waitHealthy(scheduler, "kube-scheduler", `https://127.0.0.1:${schedulerPort}/healthz`),
+      waitHealthy(scheduler, "kube-scheduler", `https://127.0.0.1:${schedulerPort}/healthz`, options.signal),
       waitHealthy(
         controllerManager,
         "kube-controller-manager",
         `https://127.0.0.1:${controllerManagerPort}/healthz`,
+        options.signal,
       ),
-      waitHealthy(kwok, "kwok", `http://127.0.0.1:${kwokPort}/healthz`),
+      waitHealthy(kwok, "kwok", `http://127.0.0.1:${kwokPort}/healthz`, options.signal),
     ]);
   } catch (error) {
     await stop().catch(() => undefined);
@@ -104,7 +107,12 @@ export async function startLifelikeComponents(
 }
 
 /** /healthz answers "ok" (served without credentials: it is in the components' always-allowed paths). */
-async function waitHealthy(child: ManagedProcess, name: string, url: string): Promise<void> {
+async function waitHealthy(
+  child: ManagedProcess,
+  name: string,
+  url: string,
+  signal: AbortSignal | undefined,
+): Promise<void> {
   await waitUntil(
     async () => {
       const response = await httpRequestText(url, { insecureSkipVerify: true });
@@ -116,6 +124,7 @@ async function waitHealthy(child: ManagedProcess, name: string, url: string): Pr
       intervalMs: 250,
       abortReason: () => child.exited,
       describeFailure: () => child.logTail(),
+      signal,
     },
   );
 }

@@ -17,6 +17,8 @@ export interface LocalClusterOptions {
    * Running, nodes Ready and jobs finish (lifelike-components.ts); default true.
    */
   readonly lifelike?: boolean;
+  /** Aborting it while the cluster is starting stops what started; the start rejects with the reason. */
+  readonly signal?: AbortSignal;
 }
 
 /** A local control plane whose admin kubeconfig sits at a stable path (`<dir>/kubeconfig`). */
@@ -34,8 +36,10 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
   const logDir = join(dir, "logs");
   await mkdir(logDir, { recursive: true });
   const binaries = await ensureBinaries(options.log === undefined ? {} : { log: options.log });
+  // A build can take minutes; a stop signal during it starts no server afterwards.
+  options.signal?.throwIfAborted();
   const start = options.lifelike === false ? startControlPlane : startLifelikeCluster;
-  const cluster = await start({ binaries, logDir });
+  const cluster = await start({ binaries, logDir, signal: options.signal });
   const kubeconfigPath = join(dir, "kubeconfig");
   try {
     await copyFile(cluster.kubeconfigPath, kubeconfigPath);
