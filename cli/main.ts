@@ -1,7 +1,6 @@
 import { createLogger, type Logger } from "../core/logger.js";
 import { redactSecrets } from "../core/redact.js";
 import type { RunningPart } from "../core/running-part.js";
-import { stopAll } from "./commands/stop-all.js";
 import { healthPort, logLevel } from "./config.js";
 import { SUBCOMMANDS, type Subcommand } from "./flags.js";
 import { startHealthServer } from "./health-server.js";
@@ -10,9 +9,15 @@ import { logFormat } from "./log-format.js";
 import { parseFlags, type ParsedFlags } from "./parse-flags.js";
 import { registerFlagSecrets } from "./register-secrets.js";
 import { StartupError } from "./startup-error.js";
+import { runUntilStopSignal } from "./stop-signals.js";
 import { USAGE_EXIT_CODE, UsageError } from "./usage-error.js";
 
-type Command = (flags: ParsedFlags, env: NodeJS.ProcessEnv, logger: Logger) => Promise<RunningPart[]>;
+type Command = (
+  flags: ParsedFlags,
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+  signal: AbortSignal,
+) => Promise<RunningPart[]>;
 
 /**
  * Each command's module is imported when that command runs, so a process loads only what its
@@ -20,8 +25,8 @@ type Command = (flags: ParsedFlags, env: NodeJS.ProcessEnv, logger: Logger) => P
  * cluster uses (docs/architecture.md, "Memory").
  */
 const COMMANDS: Readonly<Record<Exclude<Subcommand, "status" | "report">, Command>> = {
-  run: async (flags, env, logger) =>
-    (await import("./commands/run-command.js")).runCommand(flags, env, logger),
+  run: async (flags, env, logger, signal) =>
+    (await import("./commands/run-command.js")).runCommand(flags, env, logger, signal),
   streamer: async (flags, env, logger) =>
     (await import("./commands/per-kind-commands.js")).streamerCommand(flags.values, env, logger),
   verifier: async (flags, env, logger) =>
@@ -36,12 +41,10 @@ const COMMANDS: Readonly<Record<Exclude<Subcommand, "status" | "report">, Comman
     (await import("./commands/ledger-command.js")).ledgerCommand(flags.values, logger),
 };
 
-/** Exit code after a clean shutdown on SIGTERM/SIGINT. */
+/** Exit code after printing help (after a stop signal: cli/stop-signals.ts). */
 const EXIT_OK = 0;
 /** Exit code when startup fails for a reason other than usage. */
 const EXIT_STARTUP_FAILED = 1;
-/** A second signal, or a stop that hangs this long, exits at once. */
-const SHUTDOWN_DEADLINE_MS = 20_000;
 
 async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [name, ...rest] = argv;
@@ -74,35 +77,14 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     logFormat(flags.values["log-format"], process.stdout.isTTY === true),
   );
   const health = name === "run" || name === "api" ? 0 : healthPort(flags.values);
-  const parts = await COMMANDS[name](flags, env, logger);
-  if (health !== 0) {
-    const server = await startHealthServer(health, "0.0.0.0", parts);
-    server.setReady(true);
-    parts.unshift(server);
-  }
-  return waitForSignal(parts, logger);
-}
-
-function waitForSignal(parts: readonly RunningPart[], logger: Logger): Promise<number> {
-  return new Promise((resolve) => {
-    let stopping = false;
-    const onSignal = (signal: NodeJS.Signals): void => {
-      if (stopping) {
-        logger.warn({ signal }, "second signal: exiting now");
-        process.exit(EXIT_STARTUP_FAILED);
-      }
-      stopping = true;
-      logger.info({ signal }, "shutting down");
-      setTimeout(() => {
-        logger.error("shutdown took too long: exiting");
-        process.exit(EXIT_STARTUP_FAILED);
-      }, SHUTDOWN_DEADLINE_MS).unref();
-      void stopAll(parts, logger).then(() => resolve(EXIT_OK));
-    };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
-    // A closed terminal: stop like Ctrl-C (a private redis-server has its own process group).
-    process.on("SIGHUP", onSignal);
+  return runUntilStopSignal(logger, async (signal) => {
+    const parts = await COMMANDS[name](flags, env, logger, signal);
+    if (health !== 0) {
+      const server = await startHealthServer(health, "0.0.0.0", parts);
+      server.setReady(true);
+      parts.unshift(server);
+    }
+    return parts;
   });
 }
 

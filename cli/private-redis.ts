@@ -21,6 +21,8 @@ export interface PrivateRedisOptions {
   readonly dir?: string;
   readonly logger: Logger;
   readonly env: NodeJS.ProcessEnv;
+  /** A stop signal while starting: the server started so far is stopped and the start rejects. */
+  readonly signal?: AbortSignal;
 }
 
 export interface PrivateRedis {
@@ -54,25 +56,27 @@ export async function startPrivateRedis(options: PrivateRedisOptions): Promise<P
     }
   }
   const { startRedis } = await import("../local/redis-server.js");
+  let part: RunningPart | undefined;
   try {
-    const redis = await startRedis({ ...(dir !== undefined ? { dir } : {}), ownProcessGroup: true });
+    const redis = await startRedis({
+      ...(dir !== undefined ? { dir } : {}),
+      ownProcessGroup: true,
+      signal: options.signal,
+    });
+    part = {
+      name: "private-redis",
+      stop: async () => {
+        await redis.stop();
+        if (dir !== undefined) await rm(join(dir, REDIS_PID_FILE), { force: true });
+        await unlock?.();
+      },
+    };
     options.logger.info({ redisUrl: redis.url, dir: dir ?? "(temporary)" }, "started a private redis-server");
     if (dir !== undefined && redis.pid !== undefined)
       await writeFile(join(dir, REDIS_PID_FILE), String(redis.pid));
-    return {
-      url: redis.url,
-      dir,
-      part: {
-        name: "private-redis",
-        stop: async () => {
-          await redis.stop();
-          if (dir !== undefined) await rm(join(dir, REDIS_PID_FILE), { force: true });
-          await unlock?.();
-        },
-      },
-    };
+    return { url: redis.url, dir, part };
   } catch (error) {
-    await unlock?.();
+    await (part?.stop() ?? unlock?.());
     throw error;
   }
 }

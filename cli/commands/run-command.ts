@@ -4,6 +4,7 @@ import { apiServerOptions } from "../api-server-options.js";
 import type { KindSpec } from "../../core/kinds.js";
 import type { Logger } from "../../core/logger.js";
 import type { RunningPart } from "../../core/running-part.js";
+import { untilAborted } from "../../core/until-aborted.js";
 import { startMetricsExporter } from "../../metrics/index.js";
 import { startStreamer } from "../../streamer/index.js";
 import { startVerifier } from "../../verifier/index.js";
@@ -18,18 +19,20 @@ import { estimateObjectCount } from "../run/count-estimate.js";
 import { ProblemReporter } from "../run/problem-reporter.js";
 import { redisForRun } from "../run/redis-for-run.js";
 import { StartupBanner } from "../run/startup-banner.js";
-import { stopAll } from "./stop-all.js";
+import { StartedParts } from "../started-parts.js";
 
 /**
  * `krm run`: every part for every configured kind in one process. With no cluster
  * configured it first starts a local one (control plane, Redis, demo workload), so the
  * README's first command works on a fresh machine. Parts are returned in start order;
- * the caller stops them in reverse.
+ * the caller stops them in reverse. When `signal` aborts (a stop signal while starting), it
+ * stops what it has started so far and rejects with the signal's reason.
  */
 export async function runCommand(
   flags: ParsedFlags,
   env: NodeJS.ProcessEnv,
   logger: Logger,
+  signal: AbortSignal,
 ): Promise<RunningPart[]> {
   const { values, given } = flags;
   const common = commonConfig(values);
@@ -38,15 +41,20 @@ export async function runCommand(
   const influx = influxConfig(values);
   const interval = verifyIntervalMs(values);
   const size = pageSize(values);
-  const parts: RunningPart[] = [];
+  const started = new StartedParts(signal);
 
   try {
     const explicitRedis = given.has("redis-url") ? common.redisUrl : undefined;
     let loaded = loadKubeConfig(common.kubeconfig, env);
     let localRedisUrl: string | undefined;
     if (loaded === undefined) {
-      const local = await startLocalEnvironment({ startRedis: explicitRedis === undefined, logger, env });
-      parts.push(...local.parts);
+      const local = await startLocalEnvironment({
+        startRedis: explicitRedis === undefined,
+        logger,
+        env,
+        signal,
+      });
+      started.add(...local.parts);
       loaded = local.kube;
       localRedisUrl = local.redisUrl;
     }
@@ -59,8 +67,9 @@ export async function runCommand(
             server: loaded.server,
             logger,
             env,
+            signal,
           });
-    if (redis.part !== undefined) parts.push(redis.part);
+    if (redis.part !== undefined) started.add(redis.part);
     const redisUrl = redis.url;
     const { kubeConfig } = loaded;
     logger.info(
@@ -80,15 +89,18 @@ export async function runCommand(
           });
     if (banner !== undefined) {
       banner.starting(loaded.server);
-      const counts = await Promise.all(kinds.map((kind) => estimateObjectCount(kubeConfig, kind)));
+      const counts = await untilAborted(
+        Promise.all(kinds.map((kind) => estimateObjectCount(kubeConfig, kind))),
+        signal,
+      );
       kinds.forEach((kind, i) => {
         const count = counts[i];
         if (count !== undefined) banner.estimated(kind.id, count);
       });
     }
     for (const kind of kinds) {
-      parts.push(await startAggregator({ ...base, kind, logger: child("aggregator", kind) }));
-      parts.push(
+      started.add(await startAggregator({ ...base, kind, logger: child("aggregator", kind) }));
+      started.add(
         await startStreamer({
           ...base,
           kind,
@@ -99,7 +111,7 @@ export async function runCommand(
           ...(banner !== undefined ? { progress: banner.forKind(kind.id) } : {}),
         }),
       );
-      parts.push(
+      started.add(
         await startVerifier({
           ...base,
           kind,
@@ -117,8 +129,8 @@ export async function runCommand(
       kubeConfig,
       ...apiOptions,
     });
-    parts.push(server);
-    parts.push(
+    started.add(server);
+    started.add(
       startLedger({
         ...base,
         kinds,
@@ -127,20 +139,19 @@ export async function runCommand(
       }),
     );
     if (influx !== undefined) {
-      parts.push(
+      started.add(
         await startMetricsExporter({ ...base, kinds, influx, logger: logger.child({ part: "metrics" }) }),
         startUsageRecorder({ ...base, influx, logger: logger.child({ part: "usage-history" }) }),
       );
     }
-    if (banner !== undefined) parts.push(announceReady(banner, server));
-    return parts;
+    if (banner !== undefined) started.add(announceReady(banner, server));
+    return started.list();
   } catch (error) {
-    await stopAll(parts, logger);
+    await started.stopAll(logger);
     throw error;
   }
 }
 
-/** Stops parts in reverse start order; one failing stop does not keep the others running. */
 /** How often `krm run` checks whether it is ready, to say so once. */
 const READY_POLL_MS = 250;
 

@@ -1,5 +1,6 @@
 import type { Logger } from "../../core/logger.js";
 import type { RunningPart } from "../../core/running-part.js";
+import { untilAborted } from "../../core/until-aborted.js";
 import { startPrivateRedis } from "../private-redis.js";
 import { StartupError } from "../startup-error.js";
 import { probeRedis, REDIS_PROBE_TIMEOUT_MS, withoutPassword } from "./redis-probe.js";
@@ -14,6 +15,8 @@ export interface RunRedisOptions {
   readonly server: string;
   readonly logger: Logger;
   readonly env: NodeJS.ProcessEnv;
+  /** A stop signal while starting: a private redis-server is stopped, a probe not waited for. */
+  readonly signal: AbortSignal;
 }
 
 export interface RunRedis {
@@ -31,14 +34,14 @@ export async function redisForRun(options: RunRedisOptions): Promise<RunRedis> {
   const { url, logger } = options;
   if (url === undefined) {
     const dir = redisDataDir(krmStateDir(options.env), options.server);
-    const redis = await startPrivateRedis({ dir, logger, env: options.env });
+    const redis = await startPrivateRedis({ dir, logger, env: options.env, signal: options.signal });
     return { url: redis.url, part: redis.part };
   }
   if (options.wait) {
     logger.info({ redisUrl: withoutPassword(url) }, "using the given Redis; waiting for it if it is down");
     return { url };
   }
-  const problem = await probeRedis(url, REDIS_PROBE_TIMEOUT_MS);
+  const problem = await untilAborted(probeRedis(url, REDIS_PROBE_TIMEOUT_MS), options.signal);
   if (problem !== undefined) {
     throw new StartupError(
       `cannot reach Redis at ${withoutPassword(url)}: ${problem} (fix --redis-url, leave it unset to let krm start its own redis-server, or pass --wait-for-redis)`,
