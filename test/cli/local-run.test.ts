@@ -1,31 +1,14 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../../local/free-port.js";
 import { waitUntil } from "../../local/wait-until.js";
 import { binDir } from "../../local/cluster/build.js";
+import { alive, childPids, KRM } from "./krm-run-process.js";
 
-const KRM = resolve(import.meta.dirname, "../../bin/krm");
 const STARTUP_DEADLINE_MS = 240_000;
-
-function childPids(pid: number): number[] {
-  const out = spawnSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).stdout;
-  return out
-    .split("\n")
-    .filter((line) => line !== "")
-    .map(Number);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe("krm run with no cluster configured (the README's first command)", () => {
   const dir = mkdtempSync(join(tmpdir(), "krm-local-run-"));

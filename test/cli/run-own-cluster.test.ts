@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -10,52 +10,16 @@ import { freePort } from "../../local/free-port.js";
 import { writeKubeconfig } from "../../local/cluster/kubeconfig-file.js";
 import { sharedCluster } from "../support/shared-cluster.js";
 import { waitUntil } from "../../local/wait-until.js";
+import { alive, childPids, privateRedisPid, startKrmRun as startKrm } from "./krm-run-process.js";
 
 /**
  * The README's "cache your own cluster" command, run as a new user would: a kubeconfig and
  * nothing else (no Redis running, an empty home), on the shared test control plane. And the
  * same command with kubeconfigs that cannot work, which must say why in one line.
  */
-const KRM = resolve(import.meta.dirname, "../../bin/krm");
 const MAIN = resolve(import.meta.dirname, "../../dist/cli/main.js");
 /** Node start, a private redis-server and six first lists, on a loaded two-core machine. */
 const READY_DEADLINE_MS = 120_000;
-
-interface Krm {
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly output: () => { stdout: string; stderr: string };
-  readonly exited: Promise<number | null>;
-}
-
-function startKrm(args: readonly string[], home: string): Krm {
-  const child = spawn(KRM, ["run", ...args], {
-    env: { PATH: process.env["PATH"] ?? "", HOME: home },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-  return { child, output: () => ({ stdout, stderr }), exited };
-}
-
-function childPids(pid: number): number[] {
-  const out = spawnSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).stdout;
-  return out
-    .split("\n")
-    .filter((line) => line !== "")
-    .map(Number);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function krmCli(args: readonly string[], env: NodeJS.ProcessEnv): ReturnType<typeof spawnSync> {
   return spawnSync(process.execPath, [MAIN, ...args], { encoding: "utf8", timeout: 60_000, env });
@@ -307,23 +271,16 @@ describe("krm run --kubeconfig <your cluster> (README: cache your own cluster)",
     async () => {
       const home = join(dir, "home-orphan");
       const args = ["--kubeconfig", cluster.kubeconfigPath, "--port", String(await freePort())];
-      const pidFile = (): string | undefined => {
-        const root = join(home, ".local", "state", "krm", "redis");
-        const [folder] = existsSync(root) ? readdirSync(root) : [];
-        const path = join(root, folder ?? "", "redis-server.pid");
-        return folder !== undefined && existsSync(path) ? readFileSync(path, "utf8") : undefined;
-      };
       const first = startKrm(args, home);
-      const orphan = Number(
-        await waitUntil(() => pidFile(), {
-          what: "the private redis-server's pid file",
-          timeoutMs: READY_DEADLINE_MS,
-        }),
-      );
+      const orphan = await waitUntil(() => privateRedisPid(home), {
+        what: "the private redis-server's pid file",
+        timeoutMs: READY_DEADLINE_MS,
+      });
       first.child.kill("SIGKILL");
       await first.exited;
       expect(alive(orphan)).toBe(true);
       const second = startKrm(args, home);
+      let own = 0;
       try {
         await waitUntil(
           () =>
@@ -338,18 +295,24 @@ describe("krm run --kubeconfig <your cluster> (README: cache your own cluster)",
           what: "the orphan to end",
           timeoutMs: 30_000,
         });
-        await waitUntil(() => (pidFile() !== undefined && pidFile() !== String(orphan) ? true : undefined), {
-          what: "the second krm's own redis-server",
-          timeoutMs: READY_DEADLINE_MS,
+        own = await waitUntil(
+          () => {
+            const pid = privateRedisPid(home);
+            return pid !== undefined && pid !== orphan ? pid : undefined;
+          },
+          { what: "the second krm's own redis-server", timeoutMs: READY_DEADLINE_MS },
+        );
+        // Most likely still starting: a signal then stops what krm has started, its redis-server too.
+        second.child.kill("SIGINT");
+        expect(await second.exited).toBe(0);
+        await waitUntil(() => (alive(own) ? undefined : true), {
+          what: "the second krm's own redis-server to end",
+          timeoutMs: 30_000,
         });
       } finally {
-        const own = Number(pidFile() ?? 0);
-        second.child.kill("SIGINT");
-        await second.exited;
+        if (second.child.exitCode === null) second.child.kill("SIGKILL");
         if (alive(orphan)) process.kill(orphan, "SIGKILL");
-        // A signal that lands before `krm run` has returned its parts ends it before it can
-        // stop its redis-server (the next krm on this folder would stop it, as above); this
-        // folder is deleted, so stop it here.
+        // Only after a failed assertion above: the test has failed already, do not leak too.
         if (own > 0 && alive(own)) process.kill(own, "SIGKILL");
       }
     },
