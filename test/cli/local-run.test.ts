@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../../local/free-port.js";
 import { waitUntil } from "../../local/wait-until.js";
@@ -9,6 +9,28 @@ import { binDir } from "../../local/cluster/build.js";
 import { alive, childPids, KRM } from "./krm-run-process.js";
 
 const STARTUP_DEADLINE_MS = 240_000;
+
+/**
+ * An empty HOME, so no ~/.kube/config can turn off the local default; the binaries built by
+ * setup stay where they are.
+ */
+function localRunEnv(home: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env["PATH"] ?? "",
+    HOME: home,
+    KRM_CLUSTER_DIR: join(home, "cluster"),
+    KRM_CACHE_DIR: dirname(binDir()),
+  };
+}
+
+/** The program a process runs (its command line's first word), or undefined once it is gone. */
+function programOf(pid: number): string | undefined {
+  try {
+    return basename(readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0] ?? "");
+  } catch {
+    return undefined;
+  }
+}
 
 describe("krm run with no cluster configured (the README's first command)", () => {
   const dir = mkdtempSync(join(tmpdir(), "krm-local-run-"));
@@ -22,17 +44,7 @@ describe("krm run with no cluster configured (the README's first command)", () =
       const child = spawn(
         KRM,
         ["run", "--port", String(port), "--verify-interval", "5s", "--log-level", "warn"],
-        {
-          // An empty HOME, so no ~/.kube/config can turn off the local default; the binaries
-          // built by setup stay where they are.
-          env: {
-            PATH: process.env["PATH"] ?? "",
-            HOME: dir,
-            KRM_CLUSTER_DIR: join(dir, "cluster"),
-            KRM_CACHE_DIR: dirname(binDir()),
-          },
-          stdio: ["ignore", "pipe", "pipe"],
-        },
+        { env: localRunEnv(dir), stdio: ["ignore", "pipe", "pipe"] },
       );
       let stderr = "";
       child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
@@ -76,6 +88,64 @@ describe("krm run with no cluster configured (the README's first command)", () =
         });
       } finally {
         if (child.exitCode === null) child.kill("SIGKILL");
+      }
+    },
+  );
+
+  it(
+    "stopped by SIGINT while its local control plane starts, stops the processes it started and exits 0",
+    { timeout: 200_000 },
+    async () => {
+      const home = join(dir, "stopped-while-starting");
+      mkdirSync(home);
+      const child = spawn(KRM, ["run", "--port", String(await freePort())], {
+        env: localRunEnv(home),
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+      const seen = new Set<number>();
+      const look = (): void => childPids(child.pid ?? 0).forEach((pid) => seen.add(pid));
+      try {
+        // etcd comes first; kube-apiserver then takes seconds to become ready.
+        await waitUntil(
+          () => {
+            look();
+            return [...seen].some((pid) => programOf(pid) === "etcd") ? true : undefined;
+          },
+          {
+            what: "krm to start etcd",
+            timeoutMs: STARTUP_DEADLINE_MS,
+            intervalMs: 10,
+            abortReason: () => (child.exitCode === null ? undefined : `krm exited with ${child.exitCode}`),
+            describeFailure: () => (stdout + stderr).slice(-2000),
+          },
+        );
+        child.kill("SIGINT");
+        // Processes it starts after the signal count too: look until it has exited.
+        await waitUntil(
+          () => {
+            look();
+            return child.exitCode !== null || child.signalCode !== null ? true : undefined;
+          },
+          { what: "krm to exit", timeoutMs: 60_000, intervalMs: 10 },
+        );
+        expect(await exited).toBe(0);
+        // The fault happened: the signal arrived while krm was starting.
+        expect(stdout).toContain('"msg":"shutting down while starting: stopping what has started so far"');
+        expect(stdout).toContain('"msg":"stopped before startup finished"');
+        expect(stderr).not.toContain("krm is serving on");
+        await waitUntil(() => ([...seen].every((pid) => !alive(pid)) ? true : undefined), {
+          what: `every process krm started (${[...seen].join(", ")}) to end`,
+          timeoutMs: 30_000,
+        });
+      } finally {
+        if (child.exitCode === null) child.kill("SIGKILL");
+        // Only after a failed assertion above: the test has failed already, do not leak too.
+        for (const pid of seen) if (alive(pid)) process.kill(pid, "SIGKILL");
       }
     },
   );
