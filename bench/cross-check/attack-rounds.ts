@@ -6,7 +6,7 @@ import {
   type ReadKind,
   type ReadTarget,
 } from "../phases/read-phase.js";
-import { loadFor, type AttackLoad, type CrossCheckOptions } from "./cross-check-options.js";
+import { expectedRequests, loadFor, type AttackLoad, type CrossCheckOptions } from "./cross-check-options.js";
 import type { LiveCluster } from "./live-cluster.js";
 import { runAttack } from "./vegeta-attack.js";
 import { attackFailure, attackFigures, type AttackFigures, type VegetaReport } from "./vegeta-report.js";
@@ -72,7 +72,7 @@ export async function runAttackRounds(rounds: AttackRoundsOptions): Promise<void
           rounds.workDir,
           rounds.signal,
         );
-        const failure = attackFailure(report, load.perSecond * load.seconds);
+        const failure = attackFailure(report, expectedRequests(load));
         const figures = attackFigures(report);
         const record: AttackRecord = {
           round,

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import {
   CROSS_CHECK_DEFAULTS,
   CrossCheckUsageError,
+  ONE_CLIENT,
+  expectedRequests,
   loadFor,
   parseCrossCheckOptions,
 } from "./cross-check-options.js";
@@ -14,7 +16,8 @@ describe("parseCrossCheckOptions", () => {
     const namespaceList = loadFor(options, "namespace-list");
     const fullList = loadFor(options, "full-list");
     expect(namespaceList.perSecond * namespaceList.seconds).toBeGreaterThanOrEqual(200);
-    expect(fullList.perSecond * fullList.seconds).toBeGreaterThanOrEqual(30);
+    // Full lists: one client in a closed loop, long enough for 30 of the API server's (~2 s each).
+    expect(fullList).toEqual({ perSecond: ONE_CLIENT, seconds: 90 });
   });
 
   it("takes every setting from flags, reads in the bench's order", () => {
@@ -59,5 +62,14 @@ describe("parseCrossCheckOptions", () => {
     [["--reads", ""]],
   ])("rejects %j", (args) => {
     expect(() => parseCrossCheckOptions(args)).toThrow(CrossCheckUsageError);
+  });
+
+  it("reads --full-rate 0 as one client in a closed loop, which must send at least one request", () => {
+    const options = parseCrossCheckOptions(["--full-rate", "0", "--full-seconds", "20"]);
+    expect(options.fullLoad).toEqual({ perSecond: ONE_CLIENT, seconds: 20 });
+    expect(expectedRequests(options.fullLoad)).toBe(1);
+    expect(expectedRequests({ perSecond: 5, seconds: 40 })).toBe(200);
+    expect(() => parseCrossCheckOptions(["--rate", "0"])).toThrow(/--rate must be a positive integer/);
+    expect(() => parseCrossCheckOptions(["--full-rate", "-1"])).toThrow(/0 or more/);
   });
 });

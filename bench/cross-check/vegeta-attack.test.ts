@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { plainTarget, withBearer } from "../http-target.js";
-import { vegetaTargets } from "./vegeta-attack.js";
+import { ONE_CLIENT } from "./cross-check-options.js";
+import { rateArgs, vegetaTargets } from "./vegeta-attack.js";
 
 describe("vegetaTargets", () => {
   it("writes one block per path with the bench client's headers and the target's token", () => {
@@ -22,5 +23,17 @@ authorization: Bearer tok
     expect(vegetaTargets(plainTarget("krm", "http://127.0.0.1:8080"), ["/healthz"])).not.toMatch(
       /authorization/i,
     );
+  });
+
+  it("asks vegeta for a constant rate, or for one worker in a closed loop", () => {
+    expect(rateArgs({ perSecond: 5, seconds: 40 })).toEqual(["-rate", "5/1s"]);
+    expect(rateArgs({ perSecond: ONE_CLIENT, seconds: 90 })).toEqual([
+      "-rate",
+      "0",
+      "-workers",
+      "1",
+      "-max-workers",
+      "1",
+    ]);
   });
 });

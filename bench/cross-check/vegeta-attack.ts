@@ -3,7 +3,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { HttpTarget } from "../http-target.js";
-import type { AttackLoad } from "./cross-check-options.js";
+import { ONE_CLIENT, type AttackLoad } from "./cross-check-options.js";
 import { parseVegetaReport, type VegetaReport } from "./vegeta-report.js";
 
 const run = promisify(execFile);
@@ -42,8 +42,15 @@ export function vegetaTargets(target: HttpTarget, paths: readonly string[]): str
     .join("\n");
 }
 
+/** vegeta's flags for a constant rate, or for one client in a closed loop. */
+export function rateArgs(load: AttackLoad): string[] {
+  return load.perSecond === ONE_CLIENT
+    ? ["-rate", "0", "-workers", "1", "-max-workers", "1"]
+    : ["-rate", `${load.perSecond}/1s`];
+}
+
 /**
- * Runs one constant-rate attack and returns vegeta's JSON report of it. Response bodies are
+ * Runs one attack and returns vegeta's JSON report of it. Response bodies are
  * read to the end (latency is to the last byte, as in the bench) and discarded (`-max-body 0`).
  * The binary results stay in `workDir` for `vegeta plot` or `vegeta report -type=hist`.
  * `signal` ends the attack at once (the run is being stopped).
@@ -72,8 +79,7 @@ export async function runAttack(
       attack.name,
       "-targets",
       targetsPath,
-      "-rate",
-      `${attack.load.perSecond}/1s`,
+      ...rateArgs(attack.load),
       "-duration",
       `${attack.load.seconds}s`,
       "-timeout",
