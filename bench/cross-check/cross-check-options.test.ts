@@ -70,6 +70,6 @@ describe("parseCrossCheckOptions", () => {
     expect(expectedRequests(options.fullLoad)).toBe(1);
     expect(expectedRequests({ perSecond: 5, seconds: 40 })).toBe(200);
     expect(() => parseCrossCheckOptions(["--rate", "0"])).toThrow(/--rate must be a positive integer/);
-    expect(() => parseCrossCheckOptions(["--full-rate", "-1"])).toThrow(/0 or more/);
+    expect(() => parseCrossCheckOptions(["--full-rate=-1"])).toThrow(/0 or more/);
   });
 });
