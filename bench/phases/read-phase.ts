@@ -112,8 +112,8 @@ export interface ReadCell extends ReadCellResult {
  * once per auth mode, then the API server with rv=0 and consistently, once. Latency cells have
  * one client and `samples` requests; throughput cells `throughput.concurrency` clients for
  * `throughput.durationMs`. Each cell is preceded by one unmeasured request to open connections
- * and warm caches. krm's answers are parsed after their latency was taken and compared with the
- * API server's state at the same resourceVersion right after each krm cell.
+ * and warm caches. krm's answers are kept (parsed later, within the checker's byte budget) and
+ * compared with the API server's state at the same resourceVersion right after each krm cell.
  */
 export async function runReadPhase(options: ReadPhaseOptions): Promise<ReadCell[]> {
   const cells: ReadCell[] = [];

@@ -53,6 +53,17 @@ describe("EqualityChecker with a replayed history", () => {
     expect(checker.failed).toBe(false);
   });
 
+  it("holds answers unparsed within its byte budget, and parses the rest as they come", async () => {
+    const noVersion = { status: 200, bytes: 12, body: Buffer.from('{"items":[]}') };
+    const holding = new EqualityChecker(unreachable, await history(), 1000, 12);
+    holding.record("/api/v1/pods", noVersion);
+    expect(holding.pendingCount).toBe(1);
+    // Parsed at the check, after the cell: that is where a bad answer shows.
+    await expect(holding.checkPending()).rejects.toThrow(/without a resourceVersion/);
+    const full = new EqualityChecker(unreachable, await history(), 1000, 11);
+    expect(() => full.record("/api/v1/pods", noVersion)).toThrow(/without a resourceVersion/);
+  });
+
   it("fails a stale or incomplete answer", async () => {
     const checker = new EqualityChecker(unreachable, await history());
     checker.record("/api/v1/pods", list("13", meta("a", "5"), meta("b", "13")));

@@ -37,6 +37,26 @@ interface Recorded {
   readonly digest: ResponseDigest;
 }
 
+interface RawAnswer {
+  readonly path: string;
+  readonly body: Buffer;
+  /** krm's resourceVersion header (a get's body has no list resourceVersion). */
+  readonly headerRv: string | undefined;
+}
+
+function recordedOf(raw: RawAnswer): Recorded {
+  const { listRv, digest } = digestOfBody(raw.body);
+  const rv = listRv ?? raw.headerRv;
+  if (rv === undefined) throw new Error(`krm answered ${raw.path} without a resourceVersion`);
+  return { path: raw.path, rv, digest };
+}
+
+/**
+ * Bytes of krm's answers held unparsed until the check after a cell: a 10k latency cell's 200
+ * namespace or selector lists (~0.5–1 MB each), not 30 full lists of a large population.
+ */
+export const DEFER_BYTES = 512 * 1024 * 1024;
+
 /** Mismatches kept in the JSON; one is enough to fail the run. */
 const MAX_KEPT = 20;
 /**
@@ -70,27 +90,43 @@ export class EqualityChecker {
    */
   private stalledAt: number | undefined;
 
+  /** Answers recorded but not yet parsed, and their bytes (see {@link record}). */
+  private held: RawAnswer[] = [];
+  private heldBytes = 0;
+
   constructor(
     private readonly apiServer: HttpTarget,
     private readonly history?: PodHistory,
     private readonly historyWaitMs = HISTORY_WAIT_MS,
+    private readonly deferBytes = DEFER_BYTES,
   ) {}
 
-  /** Digests krm's answer (a 200 with its body) and keeps what must be compared. */
+  /**
+   * Keeps krm's answer (a 200 with its body) for the next check. The body is parsed then, not
+   * now, while the held bodies fit in `deferBytes`: parsing here, between two timed requests of
+   * a krm cell, would load the machine and the bench's heap only during krm's cells (the API
+   * server's answers are not parsed). Past the budget (full lists of large populations) it is
+   * digested at once.
+   */
   record(path: string, answer: HttpResult): void {
-    const { listRv, digest } = digestOfBody(answer.body ?? Buffer.from("null"));
+    const body = answer.body ?? Buffer.from("null");
     const header = answer.headers?.[KRM_RV_HEADER];
-    const rv = listRv ?? (typeof header === "string" ? header : undefined);
-    if (rv === undefined) throw new Error(`krm answered ${path} without a resourceVersion`);
-    this.pending.push({ path, rv, digest });
+    const raw = { path, body, headerRv: typeof header === "string" ? header : undefined };
+    if (this.heldBytes + body.length <= this.deferBytes) {
+      this.held.push(raw);
+      this.heldBytes += body.length;
+    } else this.pending.push(recordedOf(raw));
   }
 
   get pendingCount(): number {
-    return this.pending.length;
+    return this.pending.length + this.held.length;
   }
 
   /** Checks every recorded answer against the API server, oldest resourceVersion first. */
   async checkPending(): Promise<void> {
+    this.pending.push(...this.held.map(recordedOf));
+    this.held = [];
+    this.heldBytes = 0;
     const batch = this.pending.sort((a, b) => Number(a.rv) - Number(b.rv));
     this.pending = [];
     const answers = new Map<string, ResponseDigest>();
