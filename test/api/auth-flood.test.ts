@@ -4,11 +4,11 @@ import type { Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from "@kubernetes/client-node";
+import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COUNTS_PATH, startCountingProxy, type ProxyCounts } from "../../bench/counting-proxy.js";
 import { BUILTIN_KINDS, type KindSpec } from "../../core/kinds.js";
-import { kubectlOk } from "../deploy/kubectl.js";
+import { createPodListReader } from "../support/pod-list-reader.js";
 import { sharedCluster } from "../support/shared-cluster.js";
 import { waitUntil } from "../../local/wait-until.js";
 import { httpGet, json, type HttpResult } from "./helpers/http-get.js";
@@ -24,7 +24,6 @@ describe("auth=kubernetes under a flood of random tokens", () => {
   const cluster = sharedCluster();
   const admin = cluster.kubeConfig();
   const core = admin.makeApiClient(CoreV1Api);
-  const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
   const namespace = `krm-flood-${randomBytes(3).toString("hex")}`;
   const pods = BUILTIN_KINDS.find((k) => k.id === "pods") as KindSpec;
   let proxy: Server;
@@ -43,35 +42,7 @@ describe("auth=kubernetes under a flood of random tokens", () => {
 
   beforeAll(async () => {
     await core.createNamespace({ body: { metadata: { name: namespace } } });
-    await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: "reader" } } });
-    await rbac.createNamespacedRole({
-      namespace,
-      body: {
-        metadata: { name: "list-pods" },
-        rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["list"] }],
-      },
-    });
-    await rbac.createNamespacedRoleBinding({
-      namespace,
-      body: {
-        metadata: { name: "reader" },
-        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "list-pods" },
-        subjects: [{ kind: "ServiceAccount", name: "reader", namespace }],
-      },
-    });
-    token = (
-      await kubectlOk([
-        "--kubeconfig",
-        cluster.kubeconfigPath,
-        "create",
-        "token",
-        "reader",
-        "-n",
-        namespace,
-        "--audience",
-        "krm",
-      ])
-    ).trim();
+    token = await createPodListReader(cluster, namespace);
     const certDir = dirname(cluster.caPath);
     const cert = readFileSync(cluster.caPath);
     proxy = await startCountingProxy({

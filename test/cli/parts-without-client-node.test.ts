@@ -1,13 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
-import { CoreV1Api, RbacAuthorizationV1Api } from "@kubernetes/client-node";
+import { CoreV1Api } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../local/free-port.js";
 import { httpRequestText } from "../../local/http-request.js";
 import { startRedis, type RedisServer } from "../../local/redis-server.js";
 import { waitUntil } from "../../local/wait-until.js";
-import { kubectlOk } from "../deploy/kubectl.js";
 import { startKrm, type KrmProcess } from "../security/krm-process.js";
+import { createPodListReader } from "../support/pod-list-reader.js";
 import { sharedCluster } from "../support/shared-cluster.js";
 
 /**
@@ -22,7 +22,6 @@ const FORBID = resolve(import.meta.dirname, "../../dist/test/support/forbid-clie
 
 const cluster = sharedCluster();
 const core = cluster.kubeConfig().makeApiClient(CoreV1Api);
-const rbac = cluster.kubeConfig().makeApiClient(RbacAuthorizationV1Api);
 const namespace = `krm-no-client-node-${randomBytes(3).toString("hex")}`;
 let redis: RedisServer;
 const parts: KrmProcess[] = [];
@@ -41,35 +40,7 @@ beforeAll(async () => {
       },
     });
   }
-  await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: "reader" } } });
-  await rbac.createNamespacedRole({
-    namespace,
-    body: {
-      metadata: { name: "list-pods" },
-      rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["list"] }],
-    },
-  });
-  await rbac.createNamespacedRoleBinding({
-    namespace,
-    body: {
-      metadata: { name: "list-pods" },
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "list-pods" },
-      subjects: [{ kind: "ServiceAccount", name: "reader", namespace }],
-    },
-  });
-  token = (
-    await kubectlOk([
-      "--kubeconfig",
-      cluster.kubeconfigPath,
-      "create",
-      "token",
-      "reader",
-      "-n",
-      namespace,
-      "--audience",
-      "krm",
-    ])
-  ).trim();
+  token = await createPodListReader(cluster, namespace);
 
   redis = await startRedis();
   env = { REDIS_URL: redis.url, KUBECONFIG: cluster.kubeconfigPath, NODE_OPTIONS: `--import ${FORBID}` };
