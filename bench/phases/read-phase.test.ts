@@ -49,7 +49,7 @@ describe("runReadPhase", () => {
     return made;
   };
 
-  it("runs krm once per auth mode and the API server once, back to back, checking after each krm cell", async () => {
+  it("interleaves every side's latency cell, then runs krm's throughput cells once per auth mode and the API server's once, checking after each group with krm answers", async () => {
     const { checker, events } = recorder();
     const krm = new Map<AuthMode, HttpTarget>([
       ["kubernetes", target("krm-kubernetes")],
@@ -71,15 +71,22 @@ describe("runReadPhase", () => {
       READ_KINDS.flatMap(() => [...order, ...order]),
     );
     expect(cells.filter((c) => c.target !== "krm").every((c) => c.auth === null)).toBe(true);
-    expect(events.slice(0, 5)).toEqual([
+    expect(events.slice(0, 6)).toEqual([
       "frozen auth=kubernetes full-list latency c=1 krm",
-      "check 2",
       "frozen auth=none full-list latency c=1 krm",
-      "check 2",
       "frozen full-list latency c=1 apiserver-rv0",
+      "frozen full-list latency c=1 apiserver-consistent",
+      "check 4",
+      "frozen auth=kubernetes full-list throughput c=2 krm",
     ]);
+    expect(events[6]).toMatch(/^check [1-9]\d*$/);
+    const latency = cells.filter((c) => c.mode === "latency");
+    expect(
+      latency.every((c) => c.interleaved === true && c.requests === (c.kind === "full-list" ? 2 : 3)),
+    ).toBe(true);
+    expect(cells.filter((c) => c.mode === "throughput").every((c) => c.interleaved === undefined)).toBe(true);
     const krmCells = cells.filter((c) => c.target === "krm");
     expect(krmCells.every((c) => c.verified === c.requests && c.requests > 0)).toBe(true);
-    expect(events.filter((e) => e.startsWith("check"))).toHaveLength(krmCells.length);
+    expect(events.filter((e) => e.startsWith("check"))).toHaveLength(READ_KINDS.length * (1 + krm.size));
   });
 });

@@ -1,7 +1,7 @@
 import { NAMESPACE_COUNT, appName, namespaceName, podPlacement } from "../fixtures.js";
-import type { HttpTarget } from "../http-target.js";
+import type { HttpResult, HttpTarget } from "../http-target.js";
 import { startCpuWindow, type CpuShares } from "../cpu-shares.js";
-import { runReadCell, type ReadCellResult } from "../read-load.js";
+import { runInterleavedCells, runReadCell, type ReadCellResult } from "../read-load.js";
 import type { EqualityChecker } from "../verify/equality-check.js";
 
 /** The four reads of issue 7 item 2a. */
@@ -105,68 +105,139 @@ export interface ReadCell extends ReadCellResult {
   readonly cpu?: CpuShares;
   /** The process (a name in `cpu.byProcess`) that answered this cell's requests. */
   readonly server?: string;
+  /**
+   * True for latency cells measured request by request in turn with the other sides of the
+   * same read (`runInterleavedCells`); their `cpu` is then the whole group's window. Absent in
+   * results from before, whose latency cells ran one side after the other.
+   */
+  readonly interleaved?: boolean;
 }
 
 /**
- * Per read kind and cell mode, back to back so the sides share the machine's conditions: krm
- * once per auth mode, then the API server with rv=0 and consistently, once. Latency cells have
- * one client and `samples` requests; throughput cells `throughput.concurrency` clients for
- * `throughput.durationMs`. Each cell is preceded by one unmeasured request to open connections
- * and warm caches. krm's answers are kept (parsed later, within the checker's byte budget) and
- * compared with the API server's state at the same resourceVersion right after each krm cell.
+ * Per read kind: first the latency cells of every side together, interleaved request by
+ * request (krm once per auth mode, the API server with rv=0 and consistently; one client,
+ * `samples` rounds), then the throughput cells back to back, krm once per auth mode and the API
+ * server twice (`throughput.concurrency` clients for `throughput.durationMs` each). Each side
+ * first gets one unmeasured request to open connections and warm caches. krm's answers are
+ * kept (parsed later, within the checker's byte budget) and compared with the API server's
+ * state at the same resourceVersion after the latency group and after each krm throughput cell.
  */
 export async function runReadPhase(options: ReadPhaseOptions): Promise<ReadCell[]> {
   const cells: ReadCell[] = [];
-  const run = async (
+  const sides: { auth: AuthMode | null; target: HttpTarget; side: ReadTarget }[] = [
+    ...[...options.krm].map(([auth, target]) => ({ auth, target, side: "krm" as const })),
+    ...API_SERVER_TARGETS.map((side) => ({ auth: null, target: options.apiServer, side })),
+  ];
+  const serverOf = (auth: AuthMode | null): string =>
+    auth === null ? "kube-apiserver" : (options.krmProcess?.get(auth) ?? "api");
+  /** krm's answers picked by `keep` go to the checker (and are counted by `onRecorded`); the API server's are not kept. */
+  const keepKrm = (side: ReadTarget, keep: (index: number) => boolean, onRecorded: () => void = () => {}) =>
+    side === "krm"
+      ? {
+          keep,
+          onKept: (path: string, answer: HttpResult) => {
+            onRecorded();
+            options.checker.record(path, answer);
+          },
+        }
+      : {};
+  const describe = (
     kind: ReadKind,
-    target: ReadTarget,
-    auth: AuthMode | null,
-    side: HttpTarget,
     mode: CellMode,
+    auth: AuthMode | null,
+    side: ReadTarget,
+    cell: ReadCellResult,
+    verified: number,
+  ): void =>
+    options.log(
+      `  ${options.state}${auth === null ? "" : ` auth=${auth}`} ${kind} ${mode} c=${cell.concurrency} ${side}: p50 ${cell.latencyMs.p50} p99 ${cell.latencyMs.p99} ms, ${cell.requestsPerSecond} req/s (${cell.requests} ok, ${cell.errors} errors${side === "krm" ? `, ${verified} to verify` : ""})`,
+    );
+
+  const latencyGroup = async (kind: ReadKind): Promise<void> => {
+    const paths = sides.map(({ side }) => readPaths(kind, options.pods).map((p) => forTarget(p, side)));
+    for (const [i, { target }] of sides.entries()) {
+      await runReadCell({ target, paths: paths[i] ?? [], concurrency: 1, durationMs: 1 });
+    }
+    const kept = sides.map(() => 0);
+    const cpuWindow = await startCpuWindow(options.pids ?? {});
+    const results = await runInterleavedCells(
+      sides.map(({ target, side }, i) => ({
+        target,
+        paths: paths[i] ?? [],
+        ...keepKrm(
+          side,
+          () => true,
+          () => {
+            kept[i] = (kept[i] ?? 0) + 1;
+          },
+        ),
+      })),
+      kind === "full-list" ? options.samples.full : options.samples.list,
+      LATENCY_CELL_CAP_MS,
+    );
+    const cpu = await cpuWindow();
+    for (const [i, { auth, side }] of sides.entries()) {
+      const result = results[i];
+      if (result === undefined) continue;
+      const verified = kept[i] ?? 0;
+      cells.push({
+        kind,
+        target: side,
+        auth,
+        state: options.state,
+        mode: "latency",
+        verified,
+        ...result,
+        cpu,
+        server: serverOf(auth),
+        interleaved: true,
+      });
+      describe(kind, "latency", auth, side, result, verified);
+    }
+    await options.checker.checkPending();
+  };
+
+  const throughputCell = async (
+    kind: ReadKind,
+    side: ReadTarget,
+    auth: AuthMode | null,
+    target: HttpTarget,
   ): Promise<void> => {
-    const paths = readPaths(kind, options.pods).map((p) => forTarget(p, target));
+    const paths = readPaths(kind, options.pods).map((p) => forTarget(p, side));
     const concurrency =
-      mode === "latency"
-        ? 1
-        : kind === "full-list" && options.pods >= FULL_LIST_LARGE_POPULATION
-          ? Math.min(options.throughput.concurrency, FULL_LIST_MAX_CONCURRENCY_LARGE)
-          : options.throughput.concurrency;
-    await runReadCell({ target: side, paths, concurrency: 1, durationMs: 1 });
+      kind === "full-list" && options.pods >= FULL_LIST_LARGE_POPULATION
+        ? Math.min(options.throughput.concurrency, FULL_LIST_MAX_CONCURRENCY_LARGE)
+        : options.throughput.concurrency;
+    await runReadCell({ target, paths, concurrency: 1, durationMs: 1 });
     const before = options.checker.pendingCount;
     const cpuWindow = await startCpuWindow(options.pids ?? {});
     const result = await runReadCell({
-      target: side,
+      target,
       paths,
       concurrency,
-      ...(mode === "latency"
-        ? {
-            requests: kind === "full-list" ? options.samples.full : options.samples.list,
-            durationMs: LATENCY_CELL_CAP_MS,
-          }
-        : { durationMs: options.throughput.durationMs }),
-      ...(target === "krm"
-        ? {
-            keep: (index: number) => mode === "latency" || index % options.verifyEvery === 0,
-            onKept: (path: string, answer) => options.checker.record(path, answer),
-          }
-        : {}),
+      durationMs: options.throughput.durationMs,
+      ...keepKrm(side, (index) => index % options.verifyEvery === 0),
     });
     const cpu = await cpuWindow();
     const verified = options.checker.pendingCount - before;
-    const server = auth === null ? "kube-apiserver" : (options.krmProcess?.get(auth) ?? "api");
-    cells.push({ kind, target, auth, state: options.state, mode, verified, ...result, cpu, server });
-    options.log(
-      `  ${options.state}${auth === null ? "" : ` auth=${auth}`} ${kind} ${mode} c=${concurrency} ${target}: p50 ${result.latencyMs.p50} p99 ${result.latencyMs.p99} ms, ${result.requestsPerSecond} req/s (${result.requests} ok, ${result.errors} errors${target === "krm" ? `, ${verified} to verify` : ""})`,
-    );
+    cells.push({
+      kind,
+      target: side,
+      auth,
+      state: options.state,
+      mode: "throughput",
+      verified,
+      ...result,
+      cpu,
+      server: serverOf(auth),
+    });
+    describe(kind, "throughput", auth, side, result, verified);
+    if (side === "krm") await options.checker.checkPending();
   };
+
   for (const kind of READ_KINDS) {
-    for (const mode of ["latency", "throughput"] as const) {
-      for (const [auth, krm] of options.krm) {
-        await run(kind, "krm", auth, krm, mode);
-        await options.checker.checkPending();
-      }
-      for (const target of API_SERVER_TARGETS) await run(kind, target, null, options.apiServer, mode);
-    }
+    await latencyGroup(kind);
+    for (const { auth, target, side } of sides) await throughputCell(kind, side, auth, target);
   }
   return cells;
 }
