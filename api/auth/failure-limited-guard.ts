@@ -1,10 +1,18 @@
 import { TooManyRequestsError, UnauthorizedError } from "../errors.js";
 import type { FailureLimiter } from "./failure-limiter.js";
-import { bearerToken, type RequestGuard } from "./types.js";
+import { bearerToken, type RequestGuard, type UserInfo } from "./types.js";
 
-/** A guard that can tell when a token costs no review: its answer is kept, or it was valid recently. */
+/** A bearer token as a recognizing guard sees it: hashed once, for both steps below. */
+export interface RecognizedToken {
+  /** True when checking it costs no review: its answer is kept, or it was valid recently. */
+  readonly withoutReview: boolean;
+  /** The guard's `authenticate` for this token, reusing its hash. */
+  authenticate(): Promise<UserInfo>;
+}
+
+/** A guard that can tell when a token costs no review, before it is checked. */
 export interface RecognizingGuard extends RequestGuard {
-  answersWithoutReview?(authorization: string | undefined): boolean;
+  recognize?(token: string): RecognizedToken;
 }
 
 /**
@@ -19,8 +27,10 @@ export interface RecognizingGuard extends RequestGuard {
 export function failureLimitedGuard(inner: RecognizingGuard, limiter: FailureLimiter): RequestGuard {
   return {
     async authenticate(authorization, client) {
-      if (bearerToken(authorization) === undefined || inner.answersWithoutReview?.(authorization) === true)
-        return inner.authenticate(authorization, client);
+      const token = bearerToken(authorization);
+      if (token === undefined) return inner.authenticate(authorization, client);
+      const recognized = inner.recognize?.(token);
+      if (recognized?.withoutReview === true) return recognized.authenticate();
       const address = client?.address ?? "";
       const wait = limiter.take(address);
       if (wait > 0) {
@@ -30,7 +40,9 @@ export function failureLimitedGuard(inner: RecognizingGuard, limiter: FailureLim
         );
       }
       try {
-        const user = await inner.authenticate(authorization, client);
+        const user = await (recognized !== undefined
+          ? recognized.authenticate()
+          : inner.authenticate(authorization, client));
         limiter.refund(address);
         return user;
       } catch (error) {

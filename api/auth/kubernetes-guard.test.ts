@@ -1,10 +1,17 @@
+import * as crypto from "node:crypto";
 import { KubeConfig } from "@kubernetes/client-node";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createLogger } from "../../core/logger.js";
 import { ForbiddenError, TooManyRequestsError, UnauthorizedError } from "../errors.js";
 import { FailureLimiter } from "./failure-limiter.js";
 import { failureLimitedGuard } from "./failure-limited-guard.js";
 import { authenticated, kubernetesGuard } from "./kubernetes-guard.js";
+
+// The real hash, counted: the guard must hash a token once per request.
+vi.mock("node:crypto", async (importOriginal) => {
+  const original = await importOriginal<typeof import("node:crypto")>();
+  return { ...original, hash: vi.fn(original.hash) };
+});
 
 const logger = createLogger("test", "silent");
 const alice = { username: "alice", groups: ["dev"] };
@@ -159,5 +166,27 @@ describe("auth=kubernetes guard", () => {
     await expect(guard.authenticate("Bearer random-x", { address: "10.0.0.10" })).rejects.toBeInstanceOf(
       UnauthorizedError,
     );
+  });
+
+  it("hashes a token once per request, and answers a kept token without a review", async () => {
+    const api = fakeApiServer();
+    const guard = failureLimitedGuard(guardWith(api.post), new FailureLimiter());
+    const hashes = vi.mocked(crypto.hash);
+    hashes.mockClear();
+    const first = await guard.authenticate("Bearer good", { address: "10.0.0.1" });
+    expect(hashes).toHaveBeenCalledTimes(1);
+    expect(hashes).toHaveBeenCalledWith("sha256", "good", "hex");
+    for (let i = 0; i < 3; i++) {
+      hashes.mockClear();
+      // The same user object while the answer is kept.
+      expect(await guard.authenticate("Bearer good", { address: "10.0.0.1" })).toBe(first);
+      expect(hashes).toHaveBeenCalledTimes(1);
+    }
+    hashes.mockClear();
+    await expect(guard.authenticate("Bearer bad", { address: "10.0.0.1" })).rejects.toBeInstanceOf(
+      UnauthorizedError,
+    );
+    expect(hashes).toHaveBeenCalledTimes(1);
+    expect(api.posted).toHaveLength(2);
   });
 });

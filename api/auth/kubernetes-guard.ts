@@ -8,7 +8,7 @@
  * permission takes effect within that time. Identical reviews in flight are merged, each has
  * a deadline (review-client.ts), and at most `MAX_REVIEWS_IN_FLIGHT` run at once.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { KubeAccess } from "../../core/kube-access.js";
 import { LRUCache } from "lru-cache";
 import type { Logger } from "../../core/logger.js";
@@ -104,29 +104,34 @@ export function kubernetesGuard(options: KubernetesGuardOptions): RecognizingGua
     }
   };
 
+  /** `key` is `tokenHash(token)`, computed once per request by the caller. */
+  const authenticateToken = async (token: string, key: string): Promise<UserInfo> => {
+    const result = await tokens.get(key, async () => {
+      const answer = (await review("TokenReview", "/apis/authentication.k8s.io/v1/tokenreviews", {
+        apiVersion: "authentication.k8s.io/v1",
+        kind: "TokenReview",
+        spec: { token, audiences: [...audiences] },
+      })) as { status?: TokenReviewStatus };
+      return authenticated(answer.status, audiences);
+    });
+    if (!result.ok) throw new UnauthorizedError();
+    recognized.set(key, true);
+    return result.user;
+  };
+
   return {
-    answersWithoutReview(authorization) {
-      const token = bearerToken(authorization);
-      if (token === undefined) return true;
+    recognize(token) {
       const key = tokenHash(token);
-      return recognized.get(key) === true || tokens.peek(key) !== undefined;
+      return {
+        withoutReview: recognized.get(key) === true || tokens.peek(key) !== undefined,
+        authenticate: () => authenticateToken(token, key),
+      };
     },
 
-    async authenticate(authorization) {
+    authenticate(authorization) {
       const token = bearerToken(authorization);
-      if (token === undefined) throw new UnauthorizedError();
-      const key = tokenHash(token);
-      const result = await tokens.get(key, async () => {
-        const answer = (await review("TokenReview", "/apis/authentication.k8s.io/v1/tokenreviews", {
-          apiVersion: "authentication.k8s.io/v1",
-          kind: "TokenReview",
-          spec: { token, audiences: [...audiences] },
-        })) as { status?: TokenReviewStatus };
-        return authenticated(answer.status, audiences);
-      });
-      if (!result.ok) throw new UnauthorizedError();
-      recognized.set(key, true);
-      return result.user;
+      if (token === undefined) return Promise.reject(new UnauthorizedError());
+      return authenticateToken(token, tokenHash(token));
     },
 
     authorize: authorizeResource,
@@ -137,8 +142,9 @@ export function kubernetesGuard(options: KubernetesGuardOptions): RecognizingGua
   };
 }
 
+/** A token's cache key: its SHA-256, so the caches never hold a raw token. */
 function tokenHash(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
+  return hash("sha256", token, "hex");
 }
 
 /**
