@@ -178,7 +178,7 @@ describe("auth=kubernetes guard", () => {
     expect(hashes).toHaveBeenCalledWith("sha256", "good", "hex");
     for (let i = 0; i < 3; i++) {
       hashes.mockClear();
-      // The same user object while the answer is kept.
+      // The same user object while the answer is kept (decisions' keys are memoized on it).
       expect(await guard.authenticate("Bearer good", { address: "10.0.0.1" })).toBe(first);
       expect(hashes).toHaveBeenCalledTimes(1);
     }
@@ -188,5 +188,21 @@ describe("auth=kubernetes guard", () => {
     );
     expect(hashes).toHaveBeenCalledTimes(1);
     expect(api.posted).toHaveLength(2);
+  });
+
+  it("keys decisions by user and request: a user object reused or rebuilt asks once, another user asks again", async () => {
+    const api = fakeApiServer();
+    const guard = guardWith(api.post);
+    const request = { ...pods, namespace: "a" };
+    await guard.authorize(alice, request);
+    await guard.authorize(alice, request);
+    await guard.authorize({ username: "alice", groups: ["dev"] }, request);
+    // Cluster-wide (denied), then namespace a.
+    expect(api.posted).toHaveLength(2);
+    await guard.authorize({ username: "alice", groups: ["dev", "ops"] }, request);
+    await guard.authorize({ username: "bob", groups: ["dev"] }, request);
+    await guard.authorize(alice, { ...request, namespace: "b" }).catch(() => undefined);
+    // The same two for each other user, and only namespace b for alice (cluster-wide is kept).
+    expect(api.posted).toHaveLength(2 + 2 + 2 + 1);
   });
 });

@@ -81,8 +81,24 @@ export function kubernetesGuard(options: KubernetesGuardOptions): RecognizingGua
     }
   };
 
+  /**
+   * The user part of a decision's key, stringified once per user object: the token cache hands
+   * out the same object for a token while its answer is kept, so a request stringifies only
+   * its own attributes.
+   */
+  const userKeys = new WeakMap<UserInfo, string>();
+  const userKey = (user: UserInfo): string => {
+    let key = userKeys.get(user);
+    if (key === undefined) {
+      key = JSON.stringify([user.username, user.uid, user.groups, user.extra]);
+      userKeys.set(user, key);
+    }
+    return key;
+  };
+
   const decide = (user: UserInfo, request: AccessRequest): Promise<Decision> => {
-    const key = JSON.stringify([user.username, user.uid, user.groups, user.extra, request]);
+    // Two JSON texts side by side are unambiguous (the first ends where its brackets close).
+    const key = userKey(user) + JSON.stringify(request);
     return decisions.get(key, async () => {
       const answer = (await review(
         "SubjectAccessReview",
