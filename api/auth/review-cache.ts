@@ -20,7 +20,15 @@ export class ReviewCache<V extends object> {
   }
 
   /** The kept answer for `key`, else the answer of the review already in flight for it, else `review()`'s. */
-  async get(key: string, review: () => Promise<V>): Promise<V> {
+  get(key: string, review: () => Promise<V>): Promise<V> {
+    // The hot path: a kept answer, without fetch()'s machinery. get() returns neither an
+    // expired answer (no allowStale) nor a review in flight (that is left to fetch, which merges).
+    const kept = this.cache.get(key);
+    if (kept !== undefined) return Promise.resolve(kept);
+    return this.fetch(key, review);
+  }
+
+  private async fetch(key: string, review: () => Promise<V>): Promise<V> {
     const value = await this.cache.fetch(key, { context: review });
     if (value === undefined) throw new Error(`review for a cached key returned nothing`);
     return value;
