@@ -1,11 +1,15 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type * as https from "node:https";
+import * as https from "node:https";
+import { setTimeout as sleep } from "node:timers/promises";
 import { KubeConfig } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
+import { kubeGetJson, openKubeGet, responseLines } from "../../core/kube-http.js";
+import { selfSignedCertificate } from "../../core/testing/self-signed-certificate.js";
 import { requireKubeConfig } from "../load-kubeconfig.js";
-import { DirectAccess } from "./direct-access.js";
+import { DirectAccess, IDLE_SOCKET_TIMEOUT_MS } from "./direct-access.js";
 
 const folder = mkdtempSync(join(tmpdir(), "krm-kubeconfig-"));
 writeFileSync(join(folder, "ca.crt"), "ca from file");
@@ -40,7 +44,11 @@ function kubeconfig(name: string, cluster: string[], user: string[]): string {
   return path;
 }
 
-/** The request options a kubeconfig gives, minus the agent (compared separately). */
+/**
+ * The request options a kubeconfig gives, minus the agent: krm's is its own (one per access,
+ * with keep-alive, which client-node's lacks) and is checked below; the TLS options it is
+ * built from are the ones compared here.
+ */
 async function optionsOf(
   apply: (options: https.RequestOptions) => Promise<void>,
 ): Promise<Record<string, unknown>> {
@@ -97,7 +105,57 @@ describe("krm's kubeconfig reader", () => {
     await access.applyToHTTPSOptions(first);
     await access.applyToHTTPSOptions(second);
     expect(first.agent).toBe(second.agent);
-    expect((first.agent as https.Agent).options.ca).toEqual(Buffer.from("ca from file"));
+    const agent = first.agent as https.Agent;
+    expect(agent.options.ca).toEqual(Buffer.from("ca from file"));
+    expect(agent.options.keepAlive).toBe(true);
+    expect(agent.options.timeout).toBe(IDLE_SOCKET_TIMEOUT_MS);
+  });
+
+  it("keeps a connection for the next request, closes it when idle, and never cuts a quiet watch", async () => {
+    const certificate = selfSignedCertificate();
+    const closed: number[] = [];
+    let connections = 0;
+    const server = https.createServer(certificate, (request, response) => {
+      response.setHeader("Content-Type", "application/json");
+      if (request.url?.startsWith("/watch") !== true) {
+        response.end("{}");
+        return;
+      }
+      // A watch that says nothing for longer than the idle timeout, then goes on.
+      response.write('{"type":"ADDED"}\n');
+      setTimeout(() => response.end('{"type":"MODIFIED"}\n'), 800);
+    });
+    server.on("secureConnection", (socket) => {
+      connections += 1;
+      const started = Date.now();
+      socket.on("close", () => closed.push(Date.now() - started));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const idleMs = 200;
+      const access = new DirectAccess(
+        {
+          server: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+          caData: Buffer.from(certificate.cert).toString("base64"),
+          skipTLSVerify: false,
+        },
+        { plugin: false },
+        idleMs,
+      );
+      await kubeGetJson(access, { path: "/api" });
+      await kubeGetJson(access, { path: "/api" });
+      expect(connections).toBe(1);
+      // Idle in the pool for longer than the timeout: krm closes it.
+      await sleep(idleMs * 3);
+      expect(closed).toHaveLength(1);
+      const lines: string[] = [];
+      for await (const line of responseLines(await openKubeGet(access, { path: "/watch" }))) lines.push(line);
+      expect(lines).toEqual(['{"type":"ADDED"}', '{"type":"MODIFIED"}']);
+      expect(connections).toBe(2);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it("reads a token file (kubectl's tokenFile) and trims it", async () => {
