@@ -2,7 +2,11 @@
  * POSTs one review object (TokenReview, SubjectAccessReview) to the API server and returns
  * its answer, with a deadline: a slow or blackholed API server must not hold requests (and
  * their sockets) open, so a review that takes longer than `timeoutMs` fails instead.
- * Server URL, TLS and credentials come from the kubeconfig (core/kube-access.ts).
+ * Server URL, TLS and credentials come from the kubeconfig (core/kube-access.ts), whose
+ * agent keeps connections alive; a review sent on a kept connection that the server closed
+ * just then (a reset, EPIPE or "socket hang up" before any answer) is sent once more, on a
+ * new connection if no other is free. A review changes nothing on the server, so sending it
+ * twice is safe; both tries share the one deadline.
  */
 import { kubeRequestTarget, type KubeAccess } from "../../core/kube-access.js";
 import { KubeApiError } from "../../core/kube-errors.js";
@@ -25,18 +29,33 @@ export function reviewPoster(kubeConfig: KubeAccess, timeoutMs = REVIEW_TIMEOUT_
       },
     });
     const signal = AbortSignal.timeout(timeoutMs);
-    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = transport.request(url, { ...options, signal }, (response) => {
-        response.setEncoding("utf8");
-        let text = "";
-        response.on("data", (chunk: string) => (text += chunk));
-        response.on("end", () => resolve({ status: response.statusCode ?? 0, text }));
-        response.on("error", reject);
+    const send = (mayRetry: boolean): Promise<{ status: number; text: string }> =>
+      new Promise((resolve, reject) => {
+        let answered = false;
+        const req = transport.request(url, { ...options, signal }, (response) => {
+          answered = true;
+          response.setEncoding("utf8");
+          let text = "";
+          response.on("data", (chunk: string) => (text += chunk));
+          response.on("end", () => resolve({ status: response.statusCode ?? 0, text }));
+          response.on("error", reject);
+        });
+        req.on("error", (error) => {
+          // The pattern of Node's http docs (request.reusedSocket): only a reused socket, only
+          // a connection dropped before any answer.
+          if (mayRetry && !answered && req.reusedSocket && isConnectionDrop(error)) resolve(send(false));
+          else reject(error);
+        });
+        req.end(payload);
       });
-      req.on("error", reject);
-      req.end(payload);
-    });
+    const { status, text } = await send(true);
     if (status < 200 || status > 299) throw new KubeApiError(status, parseStatus(text, status, ""));
     return JSON.parse(text) as unknown;
   };
+}
+
+/** A kept-alive connection the server closed under a request (Node reports "socket hang up" as ECONNRESET). */
+function isConnectionDrop(error: Error): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === "ECONNRESET" || code === "EPIPE" || error.message === "socket hang up";
 }
