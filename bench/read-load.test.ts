@@ -1,36 +1,14 @@
-import { once } from "node:events";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeTarget, plainTarget, type HttpTarget } from "./http-target.js";
+import { describe, expect, it } from "vitest";
 import { runInterleavedCells, runReadCell } from "./read-load.js";
+import { localTargets } from "./testing/local-targets.js";
 
 describe("read cells", () => {
-  let server: Server;
   const arrivals: string[] = [];
-  const targets: HttpTarget[] = [];
-
-  beforeAll(async () => {
-    server = createServer((request, response) => {
-      arrivals.push(request.url ?? "");
-      response.statusCode = request.url?.startsWith("/broken") === true ? 500 : 200;
-      response.end('{"items":[]}');
-    });
-    server.listen(0, "127.0.0.1");
-    await once(server, "listening");
+  const target = localTargets((request, response) => {
+    arrivals.push(request.url ?? "");
+    response.statusCode = request.url?.startsWith("/broken") === true ? 500 : 200;
+    response.end('{"items":[]}');
   });
-
-  afterAll(async () => {
-    for (const target of targets) closeTarget(target);
-    server.close();
-    await once(server, "close");
-  });
-
-  const target = (name: string): HttpTarget => {
-    const made = plainTarget(name, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    targets.push(made);
-    return made;
-  };
 
   it("interleaves sides request by request, rotating who goes first each round", async () => {
     arrivals.length = 0;

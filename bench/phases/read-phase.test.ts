@@ -1,8 +1,6 @@
-import { once } from "node:events";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeTarget, plainTarget, type HttpTarget } from "../http-target.js";
+import { describe, expect, it } from "vitest";
+import type { HttpTarget } from "../http-target.js";
+import { localTargets } from "../testing/local-targets.js";
 import { READ_KINDS, runReadPhase, type AuthMode, type ReadChecker } from "./read-phase.js";
 
 /** What the phase did, in order: cells by side, and checks of krm's pending answers. */
@@ -28,26 +26,7 @@ function recorder(): { readonly checker: ReadChecker; readonly events: string[] 
 }
 
 describe("runReadPhase", () => {
-  let server: Server;
-  const targets: HttpTarget[] = [];
-
-  beforeAll(async () => {
-    server = createServer((_request, response) => response.end('{"items":[]}'));
-    server.listen(0, "127.0.0.1");
-    await once(server, "listening");
-  });
-
-  afterAll(async () => {
-    for (const target of targets) closeTarget(target);
-    server.close();
-    await once(server, "close");
-  });
-
-  const target = (name: string): HttpTarget => {
-    const made = plainTarget(name, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    targets.push(made);
-    return made;
-  };
+  const target = localTargets((_request, response) => response.end('{"items":[]}'));
 
   it("interleaves every side's latency cell, then runs krm's throughput cells once per auth mode and the API server's once, checking after each group with krm answers", async () => {
     const { checker, events } = recorder();

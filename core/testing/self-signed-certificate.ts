@@ -5,9 +5,9 @@ import { join } from "node:path";
 
 /**
  * A throw-away self-signed certificate for 127.0.0.1 and localhost (its own CA), as PEM, for
- * tests that serve HTTPS locally. Made with openssl, as the integration tests' certificates.
+ * tests that serve HTTPS locally, made with openssl. `commonName` tells two of them apart.
  */
-export function selfSignedCertificate(): { cert: string; key: string } {
+export function selfSignedCertificate(commonName = "127.0.0.1"): { cert: string; key: string } {
   const dir = mkdtempSync(join(tmpdir(), "krm-cert-"));
   try {
     const cert = join(dir, "tls.crt");
@@ -25,7 +25,7 @@ export function selfSignedCertificate(): { cert: string; key: string } {
         "-days",
         "1",
         "-subj",
-        "/CN=127.0.0.1",
+        `/CN=${commonName}`,
         "-addext",
         "subjectAltName=IP:127.0.0.1,DNS:localhost",
         "-keyout",

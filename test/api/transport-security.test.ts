@@ -1,6 +1,5 @@
-import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CoreV1Api } from "@kubernetes/client-node";
@@ -8,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiConfigError, startApiServer } from "../../api/index.js";
 import { BUILTIN_KINDS, type KindSpec } from "../../core/kinds.js";
 import { createLogger } from "../../core/logger.js";
+import { selfSignedCertificate } from "../../core/testing/self-signed-certificate.js";
 import { runKubectl } from "../deploy/kubectl.js";
 import { writeKubeconfig } from "../../local/cluster/kubeconfig-file.js";
 import { sharedCluster } from "../support/shared-cluster.js";
@@ -30,32 +30,12 @@ describe("API transport security", () => {
   const served = { certFile: join(dir, "tls.crt"), keyFile: join(dir, "tls.key") };
   let stack: KrmStack;
 
-  /** A self-signed certificate for 127.0.0.1, which is its own CA. */
+  /** A self-signed certificate for 127.0.0.1 (its own CA), written to files named after `name`. */
   const selfSigned = (name: string): { cert: string; key: string } => {
     const pair = { cert: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) };
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-        "-days",
-        "1",
-        "-subj",
-        `/CN=${name}`,
-        "-addext",
-        "subjectAltName=IP:127.0.0.1,DNS:localhost",
-        "-keyout",
-        pair.key,
-        "-out",
-        pair.cert,
-      ],
-      { stdio: "ignore" },
-    );
+    const pem = selfSignedCertificate(name);
+    writeFileSync(pair.cert, pem.cert);
+    writeFileSync(pair.key, pem.key);
     return pair;
   };
   const install = (pair: { cert: string; key: string }): void => {
