@@ -272,6 +272,40 @@ describe("freshness and memory figures", () => {
   });
 });
 
+describe("targets by population", () => {
+  it("judges the verification-cycle p99 and RSS ÷ JSON up to 50k pods and only shows them above", () => {
+    const MB = 1024 * 1024;
+    const measured = (pods: number): SizeResult =>
+      ({
+        ...size(6, 6),
+        reads: [],
+        pods,
+        verifyCycle: { duringCycle: { ...summarize([150]), count: 10 } },
+        memory: {
+          cachedJsonBytes: 100 * MB,
+          cachedObjects: pods,
+          api: { rssBytes: 250 * MB, peakRssBytes: 0, anonBytes: 0 },
+          apiRssPeakDuringReadsBytes: 250 * MB,
+          rssToJson: 2.5,
+          peakToJson: 2.5,
+          kubeApiServer: null,
+          apiHeap: null,
+          apiHeapUsedPeakDuringReadsBytes: null,
+        },
+      }) as unknown as SizeResult;
+    const judged = figures(results([measured(50_000)]))
+      .concat(figures(results([measured(100_000)])))
+      .filter((f) => /verification cycle|RSS after reads ÷/.test(f.label))
+      .map((f) => `${f.pods} ${f.label}: ${String(verdict(f))}`);
+    expect(judged).toEqual([
+      "50000 namespace-list p99 during a verification cycle (live writes): false",
+      "50000 API replica RSS after reads ÷ cached JSON: false",
+      "100000 namespace-list p99 during a verification cycle (live writes): null",
+      "100000 API replica RSS after reads ÷ cached JSON: null",
+    ]);
+  });
+});
+
 describe("rendering", () => {
   it("prints the median and the range, or one value", () => {
     expect(formatSpread({ n: 3, min: 4.2, median: 5.1, max: 6 }, "x")).toBe("5.1x (4.2x–6.0x)");
